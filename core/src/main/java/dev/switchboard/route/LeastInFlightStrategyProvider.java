@@ -1,0 +1,45 @@
+package dev.switchboard.route;
+
+import dev.switchboard.spi.RoutingStrategy;
+import dev.switchboard.spi.RoutingStrategyProvider;
+import dev.switchboard.spi.StrategyContext;
+import java.util.Objects;
+
+/**
+ * Provides the built-in {@code "least-in-flight"} strategy: chooses the candidate with the fewest
+ * {@link dev.switchboard.spi.Candidate#inFlight() attempts in flight}, breaking ties at random.
+ *
+ * <p>The strategy is thread-safe, allocates nothing per choice, never throws and always returns a
+ * valid index for a non-empty list; its randomness comes from {@link StrategyContext#random()}, so
+ * a seeded source makes it deterministic. Registered in
+ * {@code META-INF/services/dev.switchboard.spi.RoutingStrategyProvider}; select it by name.
+ */
+public final class LeastInFlightStrategyProvider implements RoutingStrategyProvider {
+  /** The name this provider is selected by. */
+  public static final String NAME = "least-in-flight";
+
+  /** Creates the provider; used by {@link java.util.ServiceLoader}. */
+  public LeastInFlightStrategyProvider() {}
+
+  /** Returns {@code "least-in-flight"}. */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Returns a new strategy for one router.
+   *
+   * @throws NullPointerException when {@code context} is null
+   */
+  @Override
+  public RoutingStrategy create(StrategyContext context) {
+    Objects.requireNonNull(context, "context");
+    return new LeastInFlightStrategy(context.random());
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingStrategyProvider[" + NAME + "]";
+  }
+}

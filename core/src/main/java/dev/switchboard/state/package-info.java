@@ -1,0 +1,10 @@
+/**
+ * The local (in-process) home of the router's state, reached only through the state SPI.
+ *
+ * <p>Start with {@link dev.switchboard.state.LocalStateStoreProvider}, found by
+ * {@link java.util.ServiceLoader} under the name {@code "local"}. Behind it: {@code LocalBudgetStore}
+ * (three continuous token buckets per pool, atomic across dimensions), {@code LocalHealthStore}
+ * (cooldowns and disables), {@code LocalBreakerStore} (circuit breakers in a bounded, expiring
+ * Caffeine cache) and {@code LocalResponseCacheStore} (fresh-then-stale cached responses).
+ */
+package dev.switchboard.state;
