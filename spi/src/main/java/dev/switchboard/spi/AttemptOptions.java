@@ -26,8 +26,8 @@ public record AttemptOptions(Duration timeout, Duration readTimeout, List<String
   public AttemptOptions {
     positive("timeout", timeout);
     positive("readTimeout", readTimeout);
-    betas = List.copyOf(betas);
-    headers = Map.copyOf(headers);
+    betas = List.copyOf(Objects.requireNonNull(betas, "betas"));
+    headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
     for (String name : headers.keySet()) {
       if (name.equalsIgnoreCase("x-api-key") || name.equalsIgnoreCase("authorization")) {
         throw new IllegalArgumentException("header '" + name + "' is set by the transport from the key");

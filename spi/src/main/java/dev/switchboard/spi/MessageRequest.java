@@ -72,6 +72,7 @@ public final class MessageRequest {
 
   /** Returns this request for another model (a fallback tier); everything else is unchanged. */
   public MessageRequest withModel(String model) {
+    Objects.requireNonNull(model, "model");
     return model.equals(this.model) ? this : toBuilder().model(model).build();
   }
 
@@ -348,6 +349,9 @@ public final class MessageRequest {
      */
     public Builder putExtra(String name, Object value) {
       Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("extra field name must not be blank");
+      }
       if (TYPED_FIELDS.contains(name)) {
         throw new IllegalArgumentException(
             "'" + name + "' is a typed field of MessageRequest: use its setter, not putExtra");

@@ -39,7 +39,13 @@ public final class Providers {
         throw new IllegalStateException("a " + type.getSimpleName()
             + " listed in META-INF/services/" + type.getName() + " failed to load: " + e.getMessage(), e);
       }
-      String name = provider.name();
+      String name;
+      try {
+        name = provider.name();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(type.getSimpleName() + " " + provider.getClass().getName()
+            + " (listed in META-INF/services/" + type.getName() + ") failed in name(): " + e, e);
+      }
       if (name == null || name.isBlank()) {
         throw new IllegalStateException(type.getSimpleName() + " " + provider.getClass().getName()
             + " has a blank name()");

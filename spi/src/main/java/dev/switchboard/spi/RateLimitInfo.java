@@ -231,7 +231,7 @@ public final class RateLimitInfo {
       return Duration.ZERO;
     }
     double nanos = d * nanosPerUnit;
-    if (nanos >= (double) MAX_RETRY_AFTER.toNanos()) {
+    if (nanos > (double) MAX_RETRY_AFTER.toNanos()) {
       return MAX_RETRY_AFTER.plusNanos(1);
     }
     return Duration.ofNanos((long) Math.ceil(nanos));

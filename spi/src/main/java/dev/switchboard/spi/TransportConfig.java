@@ -96,7 +96,7 @@ public final class TransportConfig {
     public Builder baseUrl(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       String scheme = baseUrl.getScheme();
-      if (!"http".equals(scheme) && !"https".equals(scheme)) {
+      if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
         throw new IllegalArgumentException("baseUrl must be http or https but was " + baseUrl);
       }
       this.baseUrl = baseUrl;
@@ -105,11 +105,13 @@ public final class TransportConfig {
 
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
+      URI uri;
       try {
-        return baseUrl(URI.create(baseUrl));
+        uri = URI.create(baseUrl);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("baseUrl is not a URL: " + baseUrl, e);
       }
+      return baseUrl(uri);
     }
 
     public Builder anthropicVersion(String version) {
