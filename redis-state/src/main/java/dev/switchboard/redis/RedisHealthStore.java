@@ -1,0 +1,159 @@
+package dev.switchboard.redis;
+
+import dev.switchboard.spi.HealthStore;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Cooldowns and disables in Redis. A cooldown is a key that expires with {@code PX} (set by a
+ * script that never shortens a longer one, and indexes it for {@link #cooldowns()}); reading one
+ * is a plain {@code PTTL}. Disables live in one hash without TTL, until {@link #enable}. All
+ * health keys share the {@code {health}} hash tag. Durations have millisecond precision in Redis
+ * (rounded up). While Redis is degraded, the fallback answers (with the disables last seen
+ * in Redis still in force), and what it recorded (disables, cooldowns) is written to Redis when
+ * Redis answers again ({@link #replay}). Thread-safe.
+ */
+final class RedisHealthStore implements HealthStore {
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final Guard guard;
+  private final FallbackHealth fallback;
+  /** The disables last seen in Redis, answered from during an outage. */
+  private final ConcurrentHashMap<String, String> known = new ConcurrentHashMap<>();
+
+  RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback) {
+    this.jedis = jedis;
+    this.keys = keys;
+    this.guard = guard;
+    this.fallback = fallback;
+  }
+
+  @Override
+  public void coolDown(String scope, Duration duration) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must be >= 0 but was " + duration);
+    }
+    if (duration.isZero()) {
+      return;
+    }
+    long nanos = Durations.nanos(duration);
+    guard.run(() -> coolDownInRedis(scope, nanos), () -> fallback.coolDown(scope, nanos));
+  }
+
+  private void coolDownInRedis(String scope, long nanos) {
+    long millis = Math.max(1, (nanos + 999_999) / 1_000_000);
+    Scripts.COOL_DOWN.run(jedis, List.of(keys.cooldown(scope), keys.cooldownIndex()),
+        List.of(Long.toString(millis), scope));
+  }
+
+  @Override
+  public Duration cooldownRemaining(String scope) {
+    Objects.requireNonNull(scope, "scope");
+    return guard.call(() -> {
+      long ms = jedis.pttl(keys.cooldown(scope));
+      return ms > 0 ? Duration.ofMillis(ms) : Duration.ZERO;
+    }, () -> fallback.cooldownRemaining(scope));
+  }
+
+  @Override
+  public void disable(String scope, String reason) {
+    Objects.requireNonNull(scope, "scope");
+    String why = reason == null || reason.isBlank() ? "disabled" : reason;
+    guard.run(() -> {
+      jedis.hset(keys.disabled(), scope, why);
+      known.put(scope, why);
+    }, () -> {
+      fallback.enabled.remove(scope);
+      fallback.disabled.put(scope, why);
+    });
+  }
+
+  @Override
+  public boolean enable(String scope) {
+    Objects.requireNonNull(scope, "scope");
+    boolean pending = fallback.disabled.remove(scope) != null;
+    boolean shared = guard.call(() -> {
+      known.remove(scope);
+      return jedis.hdel(keys.disabled(), scope) > 0;
+    }, () -> {
+      fallback.enabled.add(scope);
+      return known.remove(scope) != null;
+    });
+    return pending || shared;
+  }
+
+  @Override
+  public String disabledReason(String scope) {
+    Objects.requireNonNull(scope, "scope");
+    return guard.call(() -> {
+      String reason = jedis.hget(keys.disabled(), scope);
+      if (reason == null) {
+        known.remove(scope);
+      } else {
+        known.put(scope, reason);
+      }
+      return reason;
+    }, () -> {
+      String reason = fallback.disabled.get(scope);
+      return reason != null ? reason : known.get(scope);
+    });
+  }
+
+  @Override
+  public Map<String, String> disabled() {
+    return guard.call(() -> {
+      Map<String, String> all = jedis.hgetAll(keys.disabled());
+      known.keySet().retainAll(all.keySet());
+      known.putAll(all);
+      return Collections.unmodifiableMap(new TreeMap<>(all));
+    }, () -> {
+      Map<String, String> all = new TreeMap<>(known);
+      all.putAll(fallback.disabled);
+      return Collections.unmodifiableMap(all);
+    });
+  }
+
+  @Override
+  public Map<String, Duration> cooldowns() {
+    return guard.call(() -> {
+      List<?> reply = (List<?>) Scripts.COOLDOWNS.run(jedis, List.of(keys.cooldownIndex()), List.of());
+      Map<String, Duration> out = new TreeMap<>();
+      for (int i = 0; i + 1 < reply.size(); i += 2) {
+        long ms = (Long) reply.get(i + 1);
+        if (ms > 0) {
+          out.put((String) reply.get(i), Duration.ofMillis(ms));
+        }
+      }
+      return Collections.unmodifiableMap(out);
+    }, () -> Collections.unmodifiableMap(fallback.cooldowns()));
+  }
+
+  /**
+   * Writes what the fallback recorded during an outage to Redis: every enable and disable (an
+   * outage must not re-enable a key for the fleet) and every cooldown still running. Called once when Redis
+   * answers again; throws when Redis fails meanwhile.
+   */
+  void replay() {
+    for (String scope : fallback.enabled) {
+      jedis.hdel(keys.disabled(), scope);
+      fallback.enabled.remove(scope);
+    }
+    for (Map.Entry<String, String> e : fallback.disabled.entrySet()) {
+      jedis.hset(keys.disabled(), e.getKey(), e.getValue());
+      known.put(e.getKey(), e.getValue());
+      fallback.disabled.remove(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, Duration> e : fallback.cooldowns().entrySet()) {
+      coolDownInRedis(e.getKey(), Durations.nanos(e.getValue()));
+      fallback.cooldownUntil.remove(e.getKey());
+    }
+  }
+}

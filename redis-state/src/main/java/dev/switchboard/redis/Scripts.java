@@ -1,0 +1,16 @@
+package dev.switchboard.redis;
+
+/** Every script the Redis stores run, loaded once per JVM. */
+final class Scripts {
+  static final LuaScript BUDGET_ACQUIRE = LuaScript.load("budget-common.lua", "budget-acquire.lua");
+  static final LuaScript BUDGET_SETTLE = LuaScript.load("budget-common.lua", "budget-settle.lua");
+  static final LuaScript BUDGET_OBSERVE = LuaScript.load("budget-common.lua", "budget-observe.lua");
+  static final LuaScript BUDGET_LEVELS = LuaScript.load("budget-common.lua", "budget-levels.lua");
+  static final LuaScript COOL_DOWN = LuaScript.load("health-cooldown.lua");
+  static final LuaScript COOLDOWNS = LuaScript.load("health-cooldowns.lua");
+  static final LuaScript BREAKER = LuaScript.load("breaker.lua");
+  static final LuaScript BREAKER_INDEX = LuaScript.load("breaker-index.lua");
+  static final LuaScript CACHE_GET = LuaScript.load("cache-get.lua");
+
+  private Scripts() {}
+}

@@ -1,0 +1,14 @@
+/**
+ * The shared Redis home of the router's state.
+ *
+ * <p>Start with {@link dev.switchboard.redis.RedisStateStore} (built around your
+ * {@code UnifiedJedis}) or {@link dev.switchboard.redis.RedisStateStoreProvider} (found by
+ * {@link java.util.ServiceLoader} under the name {@code "redis"}). Behind them, package-private:
+ * {@code LuaScript} (a script as source + SHA1, {@code EVALSHA} with {@code EVAL} on
+ * {@code NOSCRIPT}), {@code Keys} (the key layout and hash tags), one store per concern
+ * ({@code RedisBudgetStore}, {@code RedisHealthStore}, {@code RedisBreakerStore},
+ * {@code RedisResponseCacheStore}), {@code Guard} (switches to the in-memory {@code Fallback*}
+ * stores when Redis fails and back when it answers) and {@code ResponseCodec} (the cache's JSON).
+ * The Lua sources are in {@code src/main/resources/dev/switchboard/redis}.
+ */
+package dev.switchboard.redis;

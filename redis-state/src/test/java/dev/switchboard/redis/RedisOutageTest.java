@@ -1,0 +1,164 @@
+package dev.switchboard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.spi.BreakerConfig;
+import dev.switchboard.spi.BucketLimits;
+import dev.switchboard.spi.BudgetGrant;
+import dev.switchboard.spi.Demand;
+import dev.switchboard.testkit.FakeTicker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Stops and restarts its own server: Redis trouble must never fail a call. */
+class RedisOutageTest {
+  private static final BucketLimits LIMITS = new BucketLimits(8, 0, 0);
+
+  private RedisServer server;
+  private UnifiedJedis jedis;
+  private final FakeTicker ticker = new FakeTicker();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private RedisStateStore store;
+
+  @BeforeEach
+  void setUp() {
+    server = RedisServer.startAny();
+    jedis = server.client();
+    store = RedisStateStore.builder(jedis).ticker(ticker).expectedInstances(4)
+        .probeInterval(Duration.ofSeconds(1)).listener(events::add).build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  /** Advances the fake clock past the probe interval until a call finds Redis again. */
+  private void awaitRecovery() {
+    for (int i = 0; i < 10 && store.degraded(); i++) {
+      ticker.advance(Duration.ofSeconds(1));
+      store.budgets().levels("org-a", LIMITS);
+    }
+    assertThat(store.degraded()).isFalse();
+  }
+
+  @Test
+  void calls_areAnsweredFromTheFallbackWhileRedisIsDown() {
+    assertThat(store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0)).granted()).isTrue();
+    store.health().disable("key-before", "401 authentication_error");
+    server.stop();
+
+    // budgets: this instance's share is 8 / 4 = 2 requests per minute
+    assertThat(store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0)).granted()).isTrue();
+    assertThat(store.degraded()).isTrue();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0)).startsWith("redis-state degraded: ").contains("local fallback");
+    assertThat(store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0)).granted()).isTrue();
+    BudgetGrant refused = store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0));
+    assertThat(refused.granted()).isFalse();
+    assertThat(refused.waitNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
+    assertThat(store.budgets().levels("org-a", LIMITS).limits()).isEqualTo(new BucketLimits(2, 0, 0));
+
+    // health, breakers and cache all answer
+    assertThat(store.health().disabledReason("key-before")).as("last seen in Redis")
+        .isEqualTo("401 authentication_error");
+    store.health().coolDown("key-c", Duration.ofSeconds(60));
+    assertThat(store.health().cooldownRemaining("key-c")).isEqualTo(Duration.ofSeconds(60));
+    assertThat(store.breakers().tryAcquire("model:m", BreakerConfig.DEFAULT).permitted()).isTrue();
+    store.responses().put("c", TestSupport.response("x"), Duration.ofSeconds(10), Duration.ZERO);
+    assertThat(store.responses().get("c", false)).isPresent();
+    assertThat(events).as("one event per switch, not per call").hasSize(1);
+  }
+
+  @Test
+  void store_returnsToSharedStateWhenRedisAnswersAgain() {
+    store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0));
+    server.stop();
+    store.health().disable("key-during", "402 billing_error");
+    store.health().coolDown("key-cool", Duration.ofSeconds(60));
+    assertThat(store.degraded()).isTrue();
+
+    server.start(); // same port, empty: no data, no scripts
+    assertThat(store.degraded()).as("no probe before the interval").isTrue();
+    awaitRecovery();
+
+    assertThat(events).last().asString().startsWith("redis-state recovered");
+    assertThat(jedis.hget("switchboard:{health}:disabled", "key-during"))
+        .as("disables made during the outage are replayed").isEqualTo("402 billing_error");
+    assertThat(jedis.pttl("switchboard:{health}:cooldown:key-cool")).isBetween(50_000L, 60_000L);
+    assertThat(store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0)).granted()).isTrue();
+    assertThat(TestSupport.scriptLoaded(jedis, Scripts.BUDGET_ACQUIRE.sha1())).as("scripts reloaded").isTrue();
+    assertThat(jedis.hget("switchboard:budget:{org-a}", "v1")).as("shared state again").isNotNull();
+    assertThat(store.degraded()).isFalse();
+  }
+
+  @Test
+  void enable_duringTheOutageIsReplayedToo() {
+    store.health().disable("key-a", "401");
+    server.stop();
+    assertThat(store.health().disabledReason("key-a")).isEqualTo("401");
+
+    assertThat(store.health().enable("key-a")).isTrue();
+    assertThat(store.health().disabledReason("key-a")).isNull();
+    server.start();
+    server.client().hset("switchboard:{health}:disabled", "key-a", "401"); // as another router left it
+    awaitRecovery();
+
+    assertThat(jedis.hget("switchboard:{health}:disabled", "key-a")).isNull();
+    assertThat(store.health().disabled()).isEmpty();
+  }
+
+  @Test
+  void store_probesAtMostOncePerInterval() {
+    server.stop();
+    store.budgets().levels("org-a", LIMITS);
+    long before = events.size();
+
+    for (int i = 0; i < 50; i++) {
+      store.budgets().tryAcquire("org-a", LIMITS, new Demand(0, 0, 0));
+    }
+
+    assertThat(store.degraded()).isTrue();
+    assertThat(events).hasSize((int) before);
+    ticker.advance(Duration.ofMillis(999));
+    store.budgets().levels("org-a", LIMITS);
+    assertThat(store.degraded()).isTrue();
+  }
+
+  @Test
+  void timeout_slowAnswerIsUsedButSwitchesToTheFallback() {
+    SteppingTicker slow = new SteppingTicker();
+    RedisStateStore slowStore = RedisStateStore.builder(jedis).ticker(slow).keyPrefix("slow:")
+        .timeout(Duration.ofMillis(500)).listener(events::add).build();
+    slow.step = Duration.ofMillis(600).toNanos();
+
+    assertThat(slowStore.budgets().tryAcquire("org-a", new BucketLimits(10, 0, 0), new Demand(4, 0, 0)).granted())
+        .isTrue();
+
+    assertThat(slowStore.degraded()).isTrue();
+    assertThat(events.get(0)).contains("answered in 600 ms, over the 500 ms timeout");
+    assertThat(jedis.hget("slow:budget:{org-a}", "v1")).as("the slow answer was Redis's").startsWith("6");
+    slow.step = 0;
+    slow.now += Duration.ofSeconds(2).toNanos();
+    slowStore.budgets().levels("org-a", new BucketLimits(10, 0, 0));
+    assertThat(slowStore.degraded()).isFalse();
+  }
+
+  /** A ticker that moves {@code step} nanoseconds on every read: every call looks that slow. */
+  private static final class SteppingTicker implements dev.switchboard.spi.Ticker {
+    volatile long now = 1_000_000_000L;
+    volatile long step;
+
+    @Override
+    public long read() {
+      long n = now;
+      now = n + step;
+      return n;
+    }
+  }
+}
