@@ -1,0 +1,816 @@
+package dev.switchboard;
+
+import dev.switchboard.budget.ModelPools;
+import dev.switchboard.budget.Reservation;
+import dev.switchboard.retry.Cooldowns;
+import dev.switchboard.spi.BreakerPermit;
+import dev.switchboard.spi.BreakerState;
+import dev.switchboard.spi.Demand;
+import dev.switchboard.spi.MessageRequest;
+import dev.switchboard.spi.MessageResponse;
+import dev.switchboard.spi.Outcome;
+import dev.switchboard.spi.ProviderResponse;
+import dev.switchboard.spi.RateLimitInfo;
+import dev.switchboard.spi.RouterEvent;
+import dev.switchboard.spi.TransportException;
+import dev.switchboard.spi.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One call's attempt loop: plan → acquire → attempt → settle → (plan again | wait | end). Runs on
+ * the caller's thread for the first plan, then on transport callback and scheduler threads; never
+ * blocks. Every method that touches the call's state holds the call's monitor.
+ */
+final class Call {
+  private final Engine e;
+  private final long id;
+  private final MessageRequest request;
+  private final String userId;
+  private final long start;
+  private final long deadline;
+  private final int maxAttempts;
+  private final long attemptTimeoutNanos;
+  private final long estimatedInput;
+  final CompletableFuture<RoutedResponse> result = new CompletableFuture<>();
+
+  private final List<AttemptRecord> attempts = new ArrayList<>();
+  private final Set<String> excludedRoutes = new HashSet<>();
+  private final int[] serverErrors;
+  private final boolean[] skippedTiers;
+  private int overflowWindow = -1;
+  private int backoffRetries;
+  private int lastTier = -1;
+  private long waitedNanos;
+  private boolean fellBack;
+  private boolean degraded;
+  private InFlight current;
+  private Scheduler.Cancellable wake;
+  private boolean awaitingProbe;
+
+  Call(Engine e, long id, MessageRequest request, CallOptions options) {
+    this.e = e;
+    this.id = id;
+    this.request = request;
+    this.userId = options.userId();
+    this.start = e.ticker.read();
+    Duration d = options.deadline() != null ? options.deadline() : e.defaultDeadline;
+    this.deadline = start + saturatedNanos(d);
+    this.maxAttempts = options.maxAttempts() > 0 ? options.maxAttempts() : e.defaultMaxAttempts;
+    Duration at = options.attemptTimeout() != null ? options.attemptTimeout() : e.defaultAttemptTimeout;
+    this.attemptTimeoutNanos = saturatedNanos(at);
+    long est;
+    try {
+      est = Math.max(1, e.estimator.estimateInputTokens(request));
+    } catch (RuntimeException ex) {
+      Engine.LOG.warn("TokenEstimator {} threw {}; reserving 1 input token",
+          e.estimator.getClass().getName(), ex.getClass().getName());
+      est = 1;
+    }
+    this.estimatedInput = est;
+    this.serverErrors = new int[e.tiers.size()];
+    this.skippedTiers = new boolean[e.tiers.size()];
+  }
+
+  void start() {
+    e.calls.incrementAndGet();
+    e.retryBudget.deposit();
+    e.live.add(this);
+    result.whenComplete((r, ex) -> {
+      e.live.remove(this);
+      if (ex instanceof CancellationException) {
+        onCancelled();
+      }
+    });
+    planSafely();
+  }
+
+  // ---------------------------------------------------------------- planning
+
+  private void planSafely() {
+    try {
+      synchronized (this) {
+        if (wake != null) {
+          wake.cancel();
+          wake = null;
+        }
+        plan();
+      }
+    } catch (RuntimeException | Error ex) {
+      if (ex instanceof VirtualMachineError) {
+        throw ex;
+      }
+      Engine.LOG.error("Switchboard call {} failed unexpectedly: {}", id, ex.toString());
+      synchronized (this) {
+        abandonCurrent();
+        finish(null, ex);
+      }
+    }
+  }
+
+  /** Plans again after a key's probe ended, unless the call moved on meanwhile. */
+  void wakeFromProbe() {
+    synchronized (this) {
+      if (!awaitingProbe || current != null) {
+        return;
+      }
+      awaitingProbe = false;
+    }
+    planSafely();
+  }
+
+  /** Finds a route that can serve now and sends, or waits for one, or ends the call. */
+  private void plan() {
+    if (result.isDone()) {
+      return;
+    }
+    awaitingProbe = false;
+    long now = e.ticker.read();
+    if (now - deadline >= 0) {
+      fail(new DeadlineExceededException("deadline of " + Duration.ofNanos(deadline - start)
+          + " passed after " + attempts.size() + " attempt(s)", attempts));
+      return;
+    }
+    if (attempts.size() >= maxAttempts) {
+      fail(new RetriesExhaustedException("maxAttempts " + maxAttempts + " reached", false, attempts));
+      return;
+    }
+    long minWait = Long.MAX_VALUE;
+    boolean busy = false;
+    boolean anyTier = false;
+    boolean probing = false;
+    for (int t = 0; t < e.tiers.size(); t++) {
+      ModelTier tier = e.tiers.get(t);
+      if (skippedTiers[t] || overflowWindow >= 0 && tier.contextWindow() <= overflowWindow) {
+        continue;
+      }
+      anyTier = true;
+      String modelBreaker = Engine.modelBreaker(tier.model());
+      if (e.breakers.state(modelBreaker, e.breakerConfig) == BreakerState.OPEN) {
+        degraded |= t == 0;
+        continue;
+      }
+      List<RouteCandidate> candidates = new ArrayList<>();
+      long[] cooldownWait = {Long.MAX_VALUE};
+      collectEligible(tier, candidates, cooldownWait);
+      if (cooldownWait[0] != Long.MAX_VALUE) {
+        busy = true;
+        minWait = Math.min(minWait, cooldownWait[0]);
+      }
+      long budgetWait = Long.MAX_VALUE;
+      while (!candidates.isEmpty()) {
+        int i = choose(candidates);
+        RouteCandidate c = candidates.remove(i);
+        KeyHealth kh = e.keyHealth.get(c.keyAlias());
+        if (!kh.tryEnter()) {
+          probing = true;
+          continue;
+        }
+        if (e.health.disabledReason(Engine.keyScope(c.keyAlias())) != null) {
+          kh.exit();
+          continue;
+        }
+        KeyHealth pp = null;
+        if (e.limits.of(c.pool).isUnknown()) {
+          pp = e.poolProbation.computeIfAbsent(c.pool, p -> new KeyHealth());
+          if (!pp.tryEnter()) {
+            kh.exit();
+            probing = true;
+            continue;
+          }
+        }
+        BreakerPermit mp = e.breakers.tryAcquire(modelBreaker, e.breakerConfig);
+        reportChange(modelBreaker, mp);
+        if (!mp.permitted()) {
+          kh.exit();
+          exit(pp);
+          degraded |= t == 0;
+          candidates.clear();
+          break;
+        }
+        String routeBreaker = Engine.routeBreaker(c.route);
+        BreakerPermit rp = e.breakers.tryAcquire(routeBreaker, e.breakerConfig);
+        reportChange(routeBreaker, rp);
+        if (!rp.permitted()) {
+          kh.exit();
+          exit(pp);
+          e.breakers.release(modelBreaker, e.breakerConfig, mp);
+          continue;
+        }
+        Reservation.Attempt ra = Reservation.tryAcquire(e.budgets, c.pool, e.limits, demand());
+        if (!ra.grant().granted()) {
+          kh.exit();
+          exit(pp);
+          e.breakers.release(modelBreaker, e.breakerConfig, mp);
+          e.breakers.release(routeBreaker, e.breakerConfig, rp);
+          busy = true;
+          budgetWait = Math.min(budgetWait, ra.grant().waitNanos());
+          continue;
+        }
+        send(t, c, mp, rp, ra.reservation(), pp);
+        return;
+      }
+      if (budgetWait != Long.MAX_VALUE && budgetWait <= deadline - now) {
+        waitThenPlan(budgetWait, tier.model(), true);
+        return;
+      }
+      minWait = Math.min(minWait, budgetWait);
+    }
+    if (probing) {
+      // a key still on probation is busy with its single probe: plan again when a probe ends
+      // (or at the earliest refill, or at the deadline, whichever comes first)
+      awaitingProbe = true;
+      e.awaitProbe(this);
+      long until = minWait != Long.MAX_VALUE && minWait < deadline - now ? minWait : deadline - now;
+      wake = e.scheduler.schedule(this::planSafely, until);
+      return;
+    }
+    if (minWait != Long.MAX_VALUE && minWait < deadline - now) {
+      waitThenPlan(minWait, e.tiers.get(0).model(), true);
+      return;
+    }
+    if (!anyTier && overflowWindow >= 0) {
+      AttemptRecord last = attempts.get(attempts.size() - 1);
+      fail(new RequestRejectedException("the prompt is too long for every model tier (largest "
+          + "context window tried: " + overflowWindow + " tokens)", Outcome.CONTEXT_OVERFLOW,
+          last.status(), attempts));
+    } else if (busy) {
+      Duration after = minWait == Long.MAX_VALUE ? Duration.ofSeconds(Long.MAX_VALUE)
+          : Duration.ofNanos(minWait);
+      fail(new BudgetExhaustedException(minWait == Long.MAX_VALUE
+          ? "the request (" + estimatedInput + " input tokens estimated, " + demand().outputTokens()
+              + " output tokens reserved) exceeds the capacity of every route"
+          : "no route has budget before the deadline; capacity returns in " + after, after, attempts));
+    } else if (!attempts.isEmpty()) {
+      AttemptRecord last = attempts.get(attempts.size() - 1);
+      fail(new RetriesExhaustedException("no healthy route left after " + last.outcome() + " ("
+          + last.reason() + ")", false, attempts));
+    } else {
+      fail(new NoRouteException("no usable route: every key is disabled, lacks the models "
+          + modelNames() + ", or every model's breaker is open", attempts));
+    }
+  }
+
+  private void collectEligible(ModelTier tier, List<RouteCandidate> out, long[] cooldownWait) {
+    for (KeySpec k : e.keys) {
+      if (!k.allows(tier.model())) {
+        continue;
+      }
+      String route = k.alias() + "/" + tier.model();
+      if (excludedRoutes.contains(route)
+          || e.health.disabledReason(Engine.keyScope(k.alias())) != null
+          || e.health.disabledReason(Engine.keyModelScope(k.alias(), tier.model())) != null) {
+        continue;
+      }
+      String pool = ModelPools.poolId(k.organization(), tier.modelPool());
+      Duration cd = e.health.cooldownRemaining(Engine.poolScope(pool));
+      if (!cd.isZero()) {
+        cooldownWait[0] = Math.min(cooldownWait[0], saturatedNanos(cd));
+        continue;
+      }
+      if (e.breakers.state(Engine.routeBreaker(route), e.breakerConfig) == BreakerState.OPEN) {
+        continue;
+      }
+      out.add(new RouteCandidate(k, tier, pool, e.stats(route), e));
+    }
+  }
+
+  private int choose(List<RouteCandidate> candidates) {
+    if (candidates.size() == 1) {
+      return 0;
+    }
+    try {
+      int i = e.strategy.choose(Collections.unmodifiableList(candidates));
+      return i >= 0 && i < candidates.size() ? i : 0;
+    } catch (RuntimeException ex) {
+      Engine.LOG.warn("RoutingStrategy {} threw {}; taking the first candidate",
+          e.strategy.getClass().getName(), ex.getClass().getName());
+      return 0;
+    }
+  }
+
+  private Demand demand() {
+    long out = request.maxTokens();
+    if (e.outputEstimate > 0) {
+      out = Math.min(out, e.outputEstimate);
+    }
+    return new Demand(1, estimatedInput, out);
+  }
+
+  private void waitThenPlan(long nanos, String model, boolean budgetWait) {
+    waitedNanos += nanos;
+    if (budgetWait) {
+      e.budgetWaits.incrementAndGet();
+      e.listener.emit(new RouterEvent.BudgetWaited(id, model, nanos));
+    }
+    wake = e.scheduler.schedule(this::planSafely, nanos);
+  }
+
+  // ---------------------------------------------------------------- attempt
+
+  private void exit(KeyHealth poolProbe) {
+    if (poolProbe != null) {
+      poolProbe.exit();
+    }
+  }
+
+  private void send(int t, RouteCandidate c, BreakerPermit mp, BreakerPermit rp,
+      Reservation reservation, KeyHealth poolProbe) {
+    ModelTier tier = c.tier;
+    if (t != lastTier && (t > 0 || lastTier > 0)) {
+      String from = lastTier >= 0 ? e.tiers.get(lastTier).model() : e.tiers.get(0).model();
+      if (t > 0 && !fellBack) {
+        e.fallbacks.incrementAndGet();
+      }
+      fellBack |= t > 0;
+      e.listener.emit(new RouterEvent.FellBack(id, from, tier.model(), t > 0
+          ? "no route of the earlier tiers could serve now" : "the primary model can serve again"));
+    }
+    lastTier = t;
+    int attemptNo = attempts.size() + 1;
+    if (attemptNo > 1) {
+      e.retries.incrementAndGet();
+    }
+    e.attempts.incrementAndGet();
+    c.stats.inFlight.incrementAndGet();
+    e.listener.emit(new RouterEvent.AttemptStarted(id, attemptNo, c.keyAlias(), c.organization(),
+        tier.model(), userId));
+    long now = e.ticker.read();
+    long timeout = Math.max(1, Math.min(attemptTimeoutNanos, deadline - now));
+    InFlight f = new InFlight(t, c, mp, rp, reservation, now, attemptNo);
+    f.poolProbe = poolProbe;
+    current = f;
+    CompletableFuture<ProviderResponse> future;
+    try {
+      future = e.transport.send(c.key.key(), request.withModel(tier.model()),
+          e.attemptOptions.withTimeout(Duration.ofNanos(timeout)));
+      if (future == null) {
+        future = CompletableFuture.failedFuture(
+            new TransportException(TransportException.Kind.IO, "transport returned no future"));
+      }
+    } catch (RuntimeException ex) {
+      future = CompletableFuture.failedFuture(ex);
+    }
+    f.future = future;
+    CompletableFuture<ProviderResponse> fut = future;
+    f.timer = e.scheduler.schedule(() -> {
+      f.timedOut = true;
+      fut.cancel(true);
+    }, timeout);
+    future.whenComplete((resp, err) -> onAttemptDone(f, resp, err));
+  }
+
+  private synchronized void onAttemptDone(InFlight f, ProviderResponse resp, Throwable err) {
+    if (f.done) {
+      return;
+    }
+    f.done = true;
+    if (f.timer != null) {
+      f.timer.cancel();
+    }
+    f.candidate.stats.inFlight.decrementAndGet();
+    // the key's slot is given back only after handle() has disabled a faulty key, so no other
+    // call can take the slot of a key about to be disabled
+    KeyHealth kh = e.keyHealth.get(f.candidate.keyAlias());
+    KeyHealth pp = f.poolProbe;
+    boolean wasProbe = !kh.proven || pp != null && !pp.proven;
+    if (resp != null && !isKeyFault(resp)) {
+      kh.proven = true;
+      if (pp != null) {
+        pp.proven = true;
+      }
+    }
+    // a pool's probe slot is given back at once, so this call's own retry may take it
+    exit(pp);
+    if (current == f) {
+      current = null;
+    }
+    try {
+      if (result.isDone()) {
+        f.reservation.refund();
+        releasePermits(f);
+        return;
+      }
+      handle(f, resp, err);
+    } catch (RuntimeException | Error ex) {
+      if (ex instanceof VirtualMachineError) {
+        throw ex;
+      }
+      Engine.LOG.error("Switchboard call {} failed unexpectedly: {}", id, ex.toString());
+      f.reservation.keep();
+      releasePermits(f);
+      finish(null, ex);
+    } finally {
+      kh.exit();
+      if (wasProbe) {
+        e.probeEnded();
+      }
+    }
+  }
+
+  private void handle(InFlight f, ProviderResponse resp, Throwable err) {
+    long latency = e.ticker.read() - f.started;
+    RouteCandidate c = f.candidate;
+    String model = c.tier.model();
+    Verdict v;
+    int status = 0;
+    TransportException failure = null;
+    if (err != null || resp == null) {
+      failure = asTransportException(f, err);
+      v = classify(failure);
+    } else {
+      status = resp.status();
+      v = classify(resp);
+    }
+    attempts.add(new AttemptRecord(c.keyAlias(), model, v.outcome(), status,
+        Duration.ofNanos(latency), v.reason()));
+    e.listener.emit(new RouterEvent.AttemptFinished(id, f.attemptNo, c.keyAlias(), model,
+        v.outcome(), status, latency, v.reason()));
+    if (resp != null) {
+      settleAndLearn(f, resp, v.outcome());
+    }
+    switch (v.outcome()) {
+      case SUCCESS -> onSuccess(f, resp, latency);
+      case RATE_LIMITED -> {
+        e.rateLimited.incrementAndGet();
+        releasePermits(f);
+        safeOnResult(c, false, latency);
+        coolDown(c, resp == null ? RateLimitInfo.NONE : resp.rateLimits(), v.reason());
+        retryAtOnce(v, false);
+      }
+      case SERVER_ERROR -> {
+        recordModelFailure(f);
+        safeOnResult(c, false, latency);
+        onServerError(f, v, resp);
+      }
+      case NETWORK -> {
+        if (failure == null || failure.kind() == TransportException.Kind.CONNECT
+            || failure.kind() == TransportException.Kind.CANCELLED) {
+          f.reservation.refund();
+        } else {
+          f.reservation.keep();
+        }
+        f.permitsReleased = true;
+        e.breakers.release(Engine.modelBreaker(model), e.breakerConfig, f.modelPermit);
+        record(Engine.routeBreaker(c.route), f.routePermit, true);
+        safeOnResult(c, false, latency);
+        excludedRoutes.add(c.route);
+        retryAtOnce(v, true);
+      }
+      case KEY_FAULT -> {
+        releasePermits(f);
+        e.disableKey(c.key, v.outcome(), v.reason());
+        planOrFail();
+      }
+      case ORGANIZATION_FAULT -> {
+        releasePermits(f);
+        e.disableOrganization(c.organization(), v.outcome(), v.reason());
+        planOrFail();
+      }
+      case MODEL_NOT_FOUND -> {
+        releasePermits(f);
+        String scope = Engine.keyModelScope(c.keyAlias(), model);
+        e.health.disable(scope, v.reason());
+        Engine.LOG.warn("Switchboard skips model '{}' for key '{}' from now on: {}", model,
+            c.keyAlias(), v.reason());
+        e.listener.emit(new RouterEvent.ModelDisabled(c.keyAlias(), model, v.reason()));
+        planOrFail();
+      }
+      case CONTEXT_OVERFLOW -> {
+        releasePermits(f);
+        overflowWindow = Math.max(overflowWindow, c.tier.contextWindow());
+        planOrFail();
+      }
+      case REQUEST_INVALID -> {
+        releasePermits(f);
+        if (v.retryable()) {
+          backOffThenPlan(f, v, resp);
+        } else {
+          fail(new RequestRejectedException("the request was rejected: " + v.reason(), v.outcome(),
+              status, attempts));
+        }
+      }
+    }
+  }
+
+  private boolean isKeyFault(ProviderResponse resp) {
+    Outcome o = classify(resp).outcome();
+    return o == Outcome.KEY_FAULT || o == Outcome.ORGANIZATION_FAULT;
+  }
+
+  private void settleAndLearn(InFlight f, ProviderResponse resp, Outcome outcome) {
+    String pool = f.candidate.pool;
+    switch (outcome) {
+      case SUCCESS -> {
+        MessageResponse m = resp.message().orElse(null);
+        if (m == null) {
+          f.reservation.keep();
+        } else {
+          f.reservation.settle(new Demand(1, m.usage().rateLimitedInputTokens(),
+              m.usage().outputTokens()));
+        }
+      }
+      case SERVER_ERROR, NETWORK -> f.reservation.keep();
+      default -> f.reservation.refund();
+    }
+    RateLimitInfo info = resp.rateLimits();
+    if (info != RateLimitInfo.NONE) {
+      e.budgets.observe(pool, e.limits.learn(pool, info), info);
+    }
+  }
+
+  private void onSuccess(InFlight f, ProviderResponse resp, long latency) {
+    RouteCandidate c = f.candidate;
+    f.permitsReleased = true;
+    record(Engine.modelBreaker(c.tier.model()), f.modelPermit, false);
+    record(Engine.routeBreaker(c.route), f.routePermit, false);
+    c.stats.recordLatency(latency);
+    safeOnResult(c, true, latency);
+    MessageResponse m = resp.message().orElse(null);
+    if (m == null) {
+      fail(new RetriesExhaustedException("HTTP " + resp.status() + " carried no message", false,
+          attempts));
+      return;
+    }
+    RoutedResponse r = new RoutedResponse(m, c.tier.model(), c.keyAlias(), attempts, f.tier > 0,
+        Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false);
+    finish(r, null);
+  }
+
+  private void onServerError(InFlight f, Verdict v, ProviderResponse resp) {
+    if (!v.retryable()) {
+      fail(new RequestRejectedException("the server said not to retry: " + v.reason(), v.outcome(),
+          resp == null ? 0 : resp.status(), attempts));
+      return;
+    }
+    serverErrors[f.tier]++;
+    boolean open = e.breakers.state(Engine.modelBreaker(f.candidate.tier.model()), e.breakerConfig)
+        == BreakerState.OPEN;
+    if (open || serverErrors[f.tier] >= Engine.SERVER_ERRORS_PER_TIER) {
+      if (f.tier + 1 < e.tiers.size()) {
+        skippedTiers[f.tier] = true;
+        degraded |= f.tier == 0;
+      }
+    }
+    if (skippedTiers[f.tier]) {
+      if (!withdrawRetry(v)) {
+        return;
+      }
+      plan();
+      return;
+    }
+    backOffThenPlan(f, v, resp);
+  }
+
+  private void backOffThenPlan(InFlight f, Verdict v, ProviderResponse resp) {
+    if (!withdrawRetry(v)) {
+      return;
+    }
+    long delay = e.backoff.delayNanos(backoffRetries++, e.random);
+    if (resp != null) {
+      RateLimitInfo info = resp.rateLimits();
+      if (info.retryAfter().isPresent()) {
+        long floor = Cooldowns.forRateLimit(info, e.clock.instant(), e.maxCooldown,
+            Duration.ofNanos(delay), e.random).nanos();
+        delay = Math.max(delay, floor);
+      }
+    }
+    long remaining = deadline - e.ticker.read();
+    if (delay >= remaining) {
+      if (f.tier + 1 < e.tiers.size()) {
+        skippedTiers[f.tier] = true;
+        plan();
+      } else {
+        fail(new DeadlineExceededException("the next retry (in " + Duration.ofNanos(delay)
+            + ") would pass the deadline", attempts));
+      }
+      return;
+    }
+    waitThenPlan(delay, f.candidate.tier.model(), false);
+  }
+
+  private void retryAtOnce(Verdict v, boolean costsRetryBudget) {
+    if (!v.retryable()) {
+      AttemptRecord last = attempts.get(attempts.size() - 1);
+      fail(new RequestRejectedException("not retried: " + v.reason(), v.outcome(), last.status(),
+          attempts));
+      return;
+    }
+    if (costsRetryBudget && !withdrawRetry(v)) {
+      return;
+    }
+    plan();
+  }
+
+  private void planOrFail() {
+    plan();
+  }
+
+  private boolean withdrawRetry(Verdict v) {
+    if (attempts.size() >= maxAttempts) {
+      fail(new RetriesExhaustedException("maxAttempts " + maxAttempts + " reached; last: "
+          + v.reason(), false, attempts));
+      return false;
+    }
+    if (e.retryBudget.tryWithdraw()) {
+      return true;
+    }
+    e.listener.emit(new RouterEvent.RetryBudgetExhausted(id, v.reason()));
+    Engine.LOG.warn("Switchboard retry budget exhausted; call {} fails after {}", id, v.reason());
+    fail(new RetriesExhaustedException("the router's retry budget is exhausted; last: "
+        + v.reason(), true, attempts));
+    return false;
+  }
+
+  private void coolDown(RouteCandidate c, RateLimitInfo info, String reason) {
+    Cooldowns.Cooldown cd = Cooldowns.forRateLimit(info, e.clock.instant(), e.maxCooldown,
+        e.backoff.base(), e.random);
+    String scope = Engine.poolScope(c.pool);
+    e.health.coolDown(scope, cd.duration());
+    String why = reason + " (cooldown from " + cd.source() + (cd.capped() ? ", capped" : "")
+        + (info.retryAfterMalformed() ? ", malformed " + info.retryAfterRaw() : "") + ")";
+    e.listener.emit(new RouterEvent.CooledDown(scope, c.keyAlias(), c.tier.model(), cd.duration(),
+        why));
+  }
+
+  private void recordModelFailure(InFlight f) {
+    f.reservation.keep();
+    f.permitsReleased = true;
+    record(Engine.modelBreaker(f.candidate.tier.model()), f.modelPermit, true);
+    e.breakers.release(Engine.routeBreaker(f.candidate.route), e.breakerConfig, f.routePermit);
+  }
+
+  private void record(String breaker, BreakerPermit permit, boolean failure) {
+    BreakerState before = e.breakers.state(breaker, e.breakerConfig);
+    BreakerState after = e.breakers.record(breaker, e.breakerConfig, permit, failure);
+    if (after != before) {
+      e.listener.emit(new RouterEvent.BreakerStateChanged(breaker, before, after));
+    }
+  }
+
+  private void reportChange(String breaker, BreakerPermit p) {
+    if (p.changed()) {
+      e.listener.emit(new RouterEvent.BreakerStateChanged(breaker, p.previous(), p.state()));
+    }
+  }
+
+  private void releasePermits(InFlight f) {
+    if (f.permitsReleased) {
+      return;
+    }
+    f.permitsReleased = true;
+    e.breakers.release(Engine.modelBreaker(f.candidate.tier.model()), e.breakerConfig, f.modelPermit);
+    e.breakers.release(Engine.routeBreaker(f.candidate.route), e.breakerConfig, f.routePermit);
+  }
+
+  private void safeOnResult(RouteCandidate c, boolean success, long latency) {
+    try {
+      e.strategy.onResult(c, success, latency);
+    } catch (RuntimeException ex) {
+      Engine.LOG.warn("RoutingStrategy {} threw {} in onResult", e.strategy.getClass().getName(),
+          ex.getClass().getName());
+    }
+  }
+
+  private Verdict classify(ProviderResponse resp) {
+    try {
+      return e.classifier.classify(resp);
+    } catch (RuntimeException ex) {
+      return fallbackVerdict(resp.status(), ex);
+    }
+  }
+
+  private Verdict classify(TransportException failure) {
+    try {
+      return e.classifier.classify(failure);
+    } catch (RuntimeException ex) {
+      return new Verdict(Outcome.NETWORK, true, failure.kind() + " (classifier threw "
+          + ex.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static Verdict fallbackVerdict(int status, RuntimeException ex) {
+    String why = "HTTP " + status + " (classifier threw " + ex.getClass().getSimpleName() + ")";
+    if (status >= 200 && status < 300) {
+      return new Verdict(Outcome.SUCCESS, false, why);
+    }
+    return status == 429 ? new Verdict(Outcome.RATE_LIMITED, true, why)
+        : status >= 500 ? new Verdict(Outcome.SERVER_ERROR, true, why)
+        : new Verdict(Outcome.REQUEST_INVALID, false, why);
+  }
+
+  private static TransportException asTransportException(InFlight f, Throwable err) {
+    Throwable t = err;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (f.timedOut) {
+      return new TransportException(TransportException.Kind.TIMEOUT, "attempt timed out", null);
+    }
+    if (t instanceof TransportException te) {
+      return te;
+    }
+    if (t instanceof CancellationException) {
+      return new TransportException(TransportException.Kind.CANCELLED, "attempt cancelled", null);
+    }
+    return new TransportException(TransportException.Kind.IO,
+        t == null ? "no response" : "transport failed: " + t.getClass().getName(), null);
+  }
+
+  // ---------------------------------------------------------------- end
+
+  private void fail(SwitchboardException ex) {
+    finish(null, ex);
+  }
+
+  private void finish(RoutedResponse r, Throwable ex) {
+    if (result.isDone()) {
+      return;
+    }
+    long latency = e.ticker.read() - start;
+    AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    e.listener.emit(new RouterEvent.CallFinished(id, userId,
+        last == null ? e.tiers.get(0).model() : last.model(), last == null ? null : last.keyAlias(),
+        r != null, r != null ? Outcome.SUCCESS : last == null ? Outcome.NETWORK : last.outcome(),
+        attempts.size(), latency, r != null ? r.fellBack() : fellBack, false,
+        r != null && r.degraded()));
+    if (r != null) {
+      result.complete(r);
+    } else {
+      result.completeExceptionally(ex);
+    }
+  }
+
+  private synchronized void onCancelled() {
+    if (wake != null) {
+      wake.cancel();
+      wake = null;
+    }
+    abandonCurrent();
+  }
+
+  /** Cancels the attempt in flight, giving its budget and breaker slots back. */
+  private void abandonCurrent() {
+    InFlight f = current;
+    if (f == null) {
+      return;
+    }
+    current = null;
+    f.reservation.refund();
+    releasePermits(f);
+    if (f.future != null) {
+      f.future.cancel(true);
+    }
+  }
+
+  private String modelNames() {
+    List<String> names = new ArrayList<>();
+    for (ModelTier t : e.tiers) {
+      names.add(t.model());
+    }
+    return names.toString();
+  }
+
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException ex) {
+      return Long.MAX_VALUE / 4;
+    }
+  }
+
+  /** One attempt in flight and the leases it holds. */
+  private static final class InFlight {
+    final int tier;
+    final RouteCandidate candidate;
+    final BreakerPermit modelPermit;
+    final BreakerPermit routePermit;
+    final Reservation reservation;
+    final long started;
+    final int attemptNo;
+    volatile CompletableFuture<ProviderResponse> future;
+    volatile Scheduler.Cancellable timer;
+    volatile boolean timedOut;
+    KeyHealth poolProbe;
+    boolean done;
+    boolean permitsReleased;
+
+    InFlight(int tier, RouteCandidate candidate, BreakerPermit modelPermit,
+        BreakerPermit routePermit, Reservation reservation, long started, int attemptNo) {
+      this.tier = tier;
+      this.candidate = candidate;
+      this.modelPermit = modelPermit;
+      this.routePermit = routePermit;
+      this.reservation = reservation;
+      this.started = started;
+      this.attemptNo = attemptNo;
+    }
+  }
+}

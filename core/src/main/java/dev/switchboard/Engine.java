@@ -1,0 +1,282 @@
+package dev.switchboard;
+
+import dev.switchboard.budget.ModelPools;
+import dev.switchboard.budget.PoolLimits;
+import dev.switchboard.observe.SafeListener;
+import dev.switchboard.retry.Backoff;
+import dev.switchboard.retry.RetryBudget;
+import dev.switchboard.spi.AttemptOptions;
+import dev.switchboard.spi.BreakerConfig;
+import dev.switchboard.spi.BreakerStore;
+import dev.switchboard.spi.BudgetStore;
+import dev.switchboard.spi.ErrorClassifier;
+import dev.switchboard.spi.HealthStore;
+import dev.switchboard.spi.MessageRequest;
+import dev.switchboard.spi.Outcome;
+import dev.switchboard.spi.RouterEvent;
+import dev.switchboard.spi.RoutingStrategy;
+import dev.switchboard.spi.StateStore;
+import dev.switchboard.spi.Ticker;
+import dev.switchboard.spi.TokenEstimator;
+import dev.switchboard.spi.Transport;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Everything one router holds: configuration, state stores, counters. Calls run in {@link Call}. */
+final class Engine {
+  static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+
+  /** A tier skipped for a call after this many server errors on it in that call. */
+  static final int SERVER_ERRORS_PER_TIER = 2;
+
+  final Ticker ticker;
+  final InstantSource clock;
+  final RandomGenerator random;
+  final Transport transport;
+  final boolean ownsTransport;
+  final StateStore state;
+  final boolean ownsState;
+  final BudgetStore budgets;
+  final HealthStore health;
+  final BreakerStore breakers;
+  final RoutingStrategy strategy;
+  final SafeListener listener;
+  final TokenEstimator estimator;
+  final ErrorClassifier classifier;
+  final List<KeySpec> keys;
+  final Map<String, KeySpec> keysByAlias;
+  final List<ModelTier> tiers;
+  final PoolLimits limits;
+  final Duration defaultDeadline;
+  final int defaultMaxAttempts;
+  final Duration defaultAttemptTimeout;
+  final long outputEstimate;
+  final Backoff backoff;
+  final Duration maxCooldown;
+  final BreakerConfig breakerConfig;
+  final RetryBudget retryBudget;
+  final AttemptOptions attemptOptions;
+  final Scheduler scheduler;
+  final boolean ownsScheduler;
+
+  final ConcurrentHashMap<String, RouteStats> routes = new ConcurrentHashMap<>();
+  final Map<String, KeyHealth> keyHealth;
+  final ConcurrentHashMap<String, KeyHealth> poolProbation = new ConcurrentHashMap<>();
+  final java.util.Set<Call> live = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Call> probeWaiters =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final AtomicLong callIds = new AtomicLong();
+  final AtomicLong calls = new AtomicLong();
+  final AtomicLong attempts = new AtomicLong();
+  final AtomicLong rateLimited = new AtomicLong();
+  final AtomicLong fallbacks = new AtomicLong();
+  final AtomicLong retries = new AtomicLong();
+  final AtomicLong budgetWaits = new AtomicLong();
+
+  Engine(Switchboard.Builder b, Transport transport, boolean ownsTransport, StateStore state,
+      boolean ownsState, RoutingStrategy strategy, List<KeySpec> keys, List<ModelTier> tiers,
+      PoolLimits limits, Scheduler scheduler, boolean ownsScheduler) {
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.transport = transport;
+    this.ownsTransport = ownsTransport;
+    this.state = state;
+    this.ownsState = ownsState;
+    this.budgets = state.budgets();
+    this.health = state.health();
+    this.breakers = state.breakers();
+    this.strategy = strategy;
+    this.listener = new SafeListener(b.listener);
+    this.estimator = b.estimator;
+    this.classifier = b.classifier;
+    this.keys = List.copyOf(keys);
+    Map<String, KeySpec> byAlias = new LinkedHashMap<>();
+    for (KeySpec k : keys) {
+      byAlias.put(k.alias(), k);
+    }
+    this.keysByAlias = Map.copyOf(byAlias);
+    Map<String, KeyHealth> kh = new LinkedHashMap<>();
+    for (KeySpec k : keys) {
+      kh.put(k.alias(), new KeyHealth());
+    }
+    this.keyHealth = Map.copyOf(kh);
+    this.tiers = List.copyOf(tiers);
+    this.limits = limits;
+    this.defaultDeadline = b.deadline;
+    this.defaultMaxAttempts = b.maxAttempts;
+    this.defaultAttemptTimeout = b.attemptTimeout;
+    this.outputEstimate = b.outputEstimate;
+    this.backoff = b.backoff;
+    this.maxCooldown = b.maxCooldown;
+    this.breakerConfig = b.breakerConfig;
+    this.retryBudget = new RetryBudget(ticker, b.retryRatio, b.minRetriesPerSecond, b.retryWindow);
+    this.attemptOptions = AttemptOptions.DEFAULT;
+    this.scheduler = scheduler;
+    this.ownsScheduler = ownsScheduler;
+  }
+
+  CompletableFuture<RoutedResponse> submit(MessageRequest request, CallOptions options) {
+    Call call = new Call(this, callIds.incrementAndGet(), request, options);
+    call.start();
+    return call.result;
+  }
+
+  RouteStats stats(String route) {
+    return routes.computeIfAbsent(route, r -> new RouteStats());
+  }
+
+  /** Registers a call to plan again when a key's probe attempt ends. */
+  void awaitProbe(Call call) {
+    probeWaiters.add(call);
+  }
+
+  /** Wakes every call waiting for a probe, each on the scheduler (never under a call's lock). */
+  void probeEnded() {
+    Call c;
+    while ((c = probeWaiters.poll()) != null) {
+      Call waiter = c;
+      scheduler.schedule(waiter::wakeFromProbe, 0);
+    }
+  }
+
+  static String poolScope(String pool) {
+    return "pool:" + pool;
+  }
+
+  static String keyScope(String alias) {
+    return "key:" + alias;
+  }
+
+  static String keyModelScope(String alias, String model) {
+    return "keymodel:" + alias + "/" + model;
+  }
+
+  static String modelBreaker(String model) {
+    return "model:" + model;
+  }
+
+  static String routeBreaker(String route) {
+    return "route:" + route;
+  }
+
+  /** Disables a key loudly: health scope, ERROR log line (alias only) and a KeyDisabled event. */
+  void disableKey(KeySpec key, Outcome outcome, String reason) {
+    if (health.disabledReason(keyScope(key.alias())) != null) {
+      return;
+    }
+    health.disable(keyScope(key.alias()), outcome + ": " + reason);
+    LOG.error("Switchboard disabled key '{}' of organization '{}' ({}): {}; it stays unused until "
+        + "enableKey(\"{}\")", key.alias(), key.organization(), outcome, reason, key.alias());
+    listener.emit(new RouterEvent.KeyDisabled(key.alias(), key.organization(), outcome, reason));
+  }
+
+  /** Disables every key of {@code organization}. */
+  void disableOrganization(String organization, Outcome outcome, String reason) {
+    for (KeySpec k : keys) {
+      if (k.organization().equals(organization)) {
+        disableKey(k, outcome, "organization '" + organization + "': " + reason);
+      }
+    }
+  }
+
+  boolean enableKey(String alias) {
+    KeySpec key = keysByAlias.get(alias);
+    if (key == null) {
+      throw new IllegalArgumentException("no key with alias '" + alias + "'; known: "
+          + keysByAlias.keySet());
+    }
+    boolean was = health.enable(keyScope(alias));
+    keyHealth.get(alias).proven = false;
+    for (ModelTier t : tiers) {
+      was |= health.enable(keyModelScope(alias, t.model()));
+    }
+    if (was) {
+      LOG.info("Switchboard re-enabled key '{}'", alias);
+      listener.emit(new RouterEvent.KeyEnabled(alias));
+    }
+    return was;
+  }
+
+  CompletableFuture<Long> countTokens(MessageRequest request) {
+    KeySpec key = null;
+    for (KeySpec k : keys) {
+      if (k.allows(request.model()) && health.disabledReason(keyScope(k.alias())) == null) {
+        key = k;
+        break;
+      }
+    }
+    if (key == null) {
+      return CompletableFuture.failedFuture(new NoRouteException("no enabled key may count tokens "
+          + "for model '" + request.model() + "'", List.of()));
+    }
+    KeySpec chosen = key;
+    CompletableFuture<dev.switchboard.spi.ProviderResponse> sent;
+    try {
+      sent = transport.countTokens(chosen.key(), request,
+          attemptOptions.withTimeout(defaultAttemptTimeout));
+    } catch (RuntimeException ex) {
+      return CompletableFuture.failedFuture(ex);
+    }
+    return sent.thenApply(r -> {
+      if (r.isSuccess() && r.tokenCount().isPresent()) {
+        return r.tokenCount().getAsLong();
+      }
+      dev.switchboard.spi.Verdict v = classifier.classify(r);
+      throw new RequestRejectedException("count_tokens with key '" + chosen.alias() + "' failed: "
+          + v.reason(), v.outcome(), r.status(), List.of());
+    });
+  }
+
+  RouterSnapshot snapshot() {
+    Map<String, RouterSnapshot.Pool> pools = new TreeMap<>();
+    List<String> ids = new ArrayList<>();
+    for (KeySpec k : keys) {
+      for (ModelTier t : tiers) {
+        String id = ModelPools.poolId(k.organization(), t.modelPool());
+        if (!ids.contains(id)) {
+          ids.add(id);
+        }
+      }
+    }
+    for (String id : ids) {
+      pools.put(id, new RouterSnapshot.Pool(budgets.levels(id, limits.of(id)), limits.isLearned(id)));
+    }
+    Map<String, Integer> inFlight = new TreeMap<>();
+    routes.forEach((r, s) -> {
+      int n = s.inFlight.get();
+      if (n > 0) {
+        inFlight.put(r, n);
+      }
+    });
+    return new RouterSnapshot(pools, health.cooldowns(), health.disabled(), breakers.notClosed(),
+        inFlight, new RouterSnapshot.Totals(calls.get(), attempts.get(), rateLimited.get(),
+            fallbacks.get(), retries.get(), budgetWaits.get()));
+  }
+
+  void close() {
+    for (Call c : live) {
+      c.result.cancel(false);
+    }
+    if (ownsScheduler) {
+      scheduler.close();
+    }
+    if (ownsTransport) {
+      transport.close();
+    }
+    if (ownsState) {
+      state.close();
+    }
+  }
+}
