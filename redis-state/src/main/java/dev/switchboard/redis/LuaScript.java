@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.UnifiedJedis;
@@ -29,10 +30,16 @@ final class LuaScript {
     this.sha1 = sha1Hex(source);
   }
 
-  /** Returns the script made of the given resources (beside this class), concatenated in order. */
+  /**
+   * Returns the script made of {@code clock.lua} (which defines {@code NOW_US} and {@code NOW_MS}
+   * from the last argument) and the given resources (beside this class), concatenated in order.
+   */
   static LuaScript load(String... resources) {
     StringBuilder sb = new StringBuilder();
-    for (String resource : resources) {
+    String[] all = new String[resources.length + 1];
+    all[0] = "clock.lua";
+    System.arraycopy(resources, 0, all, 1, resources.length);
+    for (String resource : all) {
       try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
         if (in == null) {
           throw new IllegalStateException("Lua script resource dev/switchboard/redis/" + resource
@@ -63,13 +70,16 @@ final class LuaScript {
 
   /**
    * Runs the script in one round trip ({@code EVALSHA}), or two when the server had forgotten it
-   * ({@code NOSCRIPT}, then {@code EVAL}).
+   * ({@code NOSCRIPT}, then {@code EVAL}), with {@code clock}'s argument appended to {@code args}.
    */
-  Object run(UnifiedJedis jedis, List<String> keys, List<String> args) {
+  Object run(UnifiedJedis jedis, ScriptClock clock, List<String> keys, List<String> args) {
+    List<String> all = new ArrayList<>(args.size() + 1);
+    all.addAll(args);
+    all.add(clock.argument());
     try {
-      return jedis.evalsha(sha1, keys, args);
+      return jedis.evalsha(sha1, keys, all);
     } catch (JedisNoScriptException e) {
-      return jedis.eval(source, keys, args);
+      return jedis.eval(source, keys, all);
     }
   }
 

@@ -30,9 +30,12 @@ final class RedisBreakerStore implements BreakerStore {
   private final String idleMillis;
   private final Guard guard;
   private final FallbackBreakers fallback;
+  private final ScriptClock clock;
 
-  RedisBreakerStore(UnifiedJedis jedis, Keys keys, long idleMillis, Guard guard, FallbackBreakers fallback) {
+  RedisBreakerStore(UnifiedJedis jedis, Keys keys, long idleMillis, Guard guard, FallbackBreakers fallback,
+      ScriptClock clock) {
     this.jedis = jedis;
+    this.clock = clock;
     this.keys = keys;
     this.idleMillis = Long.toString(idleMillis);
     this.guard = guard;
@@ -83,7 +86,7 @@ final class RedisBreakerStore implements BreakerStore {
   @Override
   public Map<String, BreakerState> notClosed() {
     return guard.call(() -> {
-      List<?> r = (List<?>) Scripts.BREAKER_INDEX.run(jedis, List.of(keys.breakerIndex()),
+      List<?> r = (List<?>) Scripts.BREAKER_INDEX.run(jedis, clock, List.of(keys.breakerIndex()),
           List.of("list", idleMillis));
       long now = number(r, 0);
       Map<String, BreakerState> out = new TreeMap<>();
@@ -102,9 +105,9 @@ final class RedisBreakerStore implements BreakerStore {
   private void index(String name, BreakerState after, long openUntilMillis) {
     try {
       if (after == BreakerState.CLOSED) {
-        Scripts.BREAKER_INDEX.run(jedis, List.of(keys.breakerIndex()), List.of("del", idleMillis, name));
+        Scripts.BREAKER_INDEX.run(jedis, clock, List.of(keys.breakerIndex()), List.of("del", idleMillis, name));
       } else {
-        Scripts.BREAKER_INDEX.run(jedis, List.of(keys.breakerIndex()),
+        Scripts.BREAKER_INDEX.run(jedis, clock, List.of(keys.breakerIndex()),
             List.of("set", idleMillis, name, Long.toString(openUntilMillis)));
       }
     } catch (RuntimeException e) {
@@ -113,7 +116,7 @@ final class RedisBreakerStore implements BreakerStore {
   }
 
   private List<?> run(String name, BreakerConfig config, String op, String probe, String failure) {
-    return (List<?>) Scripts.BREAKER.run(jedis, List.of(keys.breaker(name)), List.of(op,
+    return (List<?>) Scripts.BREAKER.run(jedis, clock, List.of(keys.breaker(name)), List.of(op,
         config.windowType() == BreakerConfig.WindowType.COUNT ? "0" : "1",
         Integer.toString(config.windowSize()), Integer.toString(config.minimumCalls()),
         Double.toString(config.failureRateThreshold()), micros(config.openDuration()),

@@ -27,9 +27,12 @@ final class RedisBudgetStore implements BudgetStore {
   private final String idleMillis;
   private final Guard guard;
   private final FallbackBudgets fallback;
+  private final ScriptClock clock;
 
-  RedisBudgetStore(UnifiedJedis jedis, Keys keys, long idleMillis, Guard guard, FallbackBudgets fallback) {
+  RedisBudgetStore(UnifiedJedis jedis, Keys keys, long idleMillis, Guard guard, FallbackBudgets fallback,
+      ScriptClock clock) {
     this.jedis = jedis;
+    this.clock = clock;
     this.keys = keys;
     this.idleMillis = Long.toString(idleMillis);
     this.guard = guard;
@@ -41,7 +44,7 @@ final class RedisBudgetStore implements BudgetStore {
     check(pool, limits);
     Objects.requireNonNull(demand, "demand");
     return guard.call(() -> {
-      List<?> reply = (List<?>) Scripts.BUDGET_ACQUIRE.run(jedis, List.of(keys.budget(pool)),
+      List<?> reply = (List<?>) Scripts.BUDGET_ACQUIRE.run(jedis, clock, List.of(keys.budget(pool)),
           args(limits, Long.toString(demand.requests()), Long.toString(demand.inputTokens()),
               Long.toString(demand.outputTokens())));
       if (((Long) reply.get(0)) == 1L) {
@@ -58,7 +61,7 @@ final class RedisBudgetStore implements BudgetStore {
     check(pool, limits);
     Objects.requireNonNull(reserved, "reserved");
     Objects.requireNonNull(actual, "actual");
-    guard.run(() -> Scripts.BUDGET_SETTLE.run(jedis, List.of(keys.budget(pool)),
+    guard.run(() -> Scripts.BUDGET_SETTLE.run(jedis, clock, List.of(keys.budget(pool)),
         args(limits, Long.toString(reserved.requests()), Long.toString(reserved.inputTokens()),
             Long.toString(reserved.outputTokens()), Long.toString(actual.requests()),
             Long.toString(actual.inputTokens()), Long.toString(actual.outputTokens()))),
@@ -73,7 +76,7 @@ final class RedisBudgetStore implements BudgetStore {
         && info.outputTokens().remaining() < 0) {
       return; // nothing to learn: no round trip
     }
-    guard.run(() -> Scripts.BUDGET_OBSERVE.run(jedis, List.of(keys.budget(pool)),
+    guard.run(() -> Scripts.BUDGET_OBSERVE.run(jedis, clock, List.of(keys.budget(pool)),
         args(limits, Long.toString(info.requests().remaining()),
             Long.toString(info.inputTokens().remaining()), Long.toString(info.outputTokens().remaining()),
             Double.toString(TOKEN_ROUNDING))),
@@ -84,7 +87,7 @@ final class RedisBudgetStore implements BudgetStore {
   public BudgetLevels levels(String pool, BucketLimits limits) {
     check(pool, limits);
     return guard.call(() -> {
-      List<?> reply = (List<?>) Scripts.BUDGET_LEVELS.run(jedis, List.of(keys.budget(pool)), args(limits));
+      List<?> reply = (List<?>) Scripts.BUDGET_LEVELS.run(jedis, clock, List.of(keys.budget(pool)), args(limits));
       return new BudgetLevels(limits, Double.parseDouble((String) reply.get(0)),
           Double.parseDouble((String) reply.get(1)), Double.parseDouble((String) reply.get(2)));
     }, () -> fallback.levels(pool, limits));

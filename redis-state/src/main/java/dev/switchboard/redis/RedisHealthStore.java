@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Cooldowns and disables in Redis. A cooldown is a key that expires with {@code PX} (set by a
- * script that never shortens a longer one, and indexes it for {@link #cooldowns()}); reading one
- * is a plain {@code PTTL}. Disables live in one hash without TTL, until {@link #enable}. All
+ * Cooldowns and disables in Redis. A cooldown is a key holding its end time and expiring with
+ * {@code PX} (set by a script that never shortens a longer one, and indexes it for
+ * {@link #cooldowns()}); reading one is one {@code EVALSHA} that compares the end with the
+ * scripts' clock (the server's {@code TIME}). Disables live in one hash without TTL, until {@link #enable}. All
  * health keys share the {@code {health}} hash tag. Durations have millisecond precision in Redis
  * (rounded up). While Redis is degraded, the fallback answers (with the disables last seen
  * in Redis still in force), and what it recorded (disables, cooldowns) is written to Redis when
@@ -24,11 +25,13 @@ final class RedisHealthStore implements HealthStore {
   private final Keys keys;
   private final Guard guard;
   private final FallbackHealth fallback;
+  private final ScriptClock clock;
   /** The disables last seen in Redis, answered from during an outage. */
   private final ConcurrentHashMap<String, String> known = new ConcurrentHashMap<>();
 
-  RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback) {
+  RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback, ScriptClock clock) {
     this.jedis = jedis;
+    this.clock = clock;
     this.keys = keys;
     this.guard = guard;
     this.fallback = fallback;
@@ -50,7 +53,7 @@ final class RedisHealthStore implements HealthStore {
 
   private void coolDownInRedis(String scope, long nanos) {
     long millis = Math.max(1, (nanos + 999_999) / 1_000_000);
-    Scripts.COOL_DOWN.run(jedis, List.of(keys.cooldown(scope), keys.cooldownIndex()),
+    Scripts.COOL_DOWN.run(jedis, clock, List.of(keys.cooldown(scope), keys.cooldownIndex()),
         List.of(Long.toString(millis), scope));
   }
 
@@ -58,7 +61,7 @@ final class RedisHealthStore implements HealthStore {
   public Duration cooldownRemaining(String scope) {
     Objects.requireNonNull(scope, "scope");
     return guard.call(() -> {
-      long ms = jedis.pttl(keys.cooldown(scope));
+      long ms = (Long) Scripts.COOLDOWN_REMAINING.run(jedis, clock, List.of(keys.cooldown(scope)), List.of());
       return ms > 0 ? Duration.ofMillis(ms) : Duration.ZERO;
     }, () -> fallback.cooldownRemaining(scope));
   }
@@ -124,7 +127,7 @@ final class RedisHealthStore implements HealthStore {
   @Override
   public Map<String, Duration> cooldowns() {
     return guard.call(() -> {
-      List<?> reply = (List<?>) Scripts.COOLDOWNS.run(jedis, List.of(keys.cooldownIndex()), List.of());
+      List<?> reply = (List<?>) Scripts.COOLDOWNS.run(jedis, clock, List.of(keys.cooldownIndex()), List.of());
       Map<String, Duration> out = new TreeMap<>();
       for (int i = 0; i + 1 < reply.size(); i += 2) {
         long ms = (Long) reply.get(i + 1);

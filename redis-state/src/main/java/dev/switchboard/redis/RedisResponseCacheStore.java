@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * Cached responses in Redis: one string per entry ({@code {prefix}cache:{key}}) holding
- * {@code "ttlMs staleMs\n"} and the response's compact JSON ({@link ResponseCodec}), expiring with
- * {@code PX = ttl + staleFor}. Freshness needs no clock: an entry whose remaining time to live
- * ({@code PTTL}) exceeds {@code staleFor} is fresh. {@link #get} is one round trip (a script
- * returning the value and its PTTL), {@link #put} one {@code SET … PX}. A value that cannot be
- * read is a miss, never an exception. The size is bounded by the TTLs and the server's
+ * {@code "ttlMs staleMs storedAtMs\n"} and the response's compact JSON ({@link ResponseCodec}),
+ * expiring with {@code PX = ttl + staleFor}. The store time and the lookup time both come from the
+ * scripts' clock (the server's {@code TIME}), so the age and freshness of an entry are the same
+ * for every router. {@link #get} is one round trip (a script returning the value and the time),
+ * {@link #put} one (a script doing {@code SET … PX}). A value that cannot be read is a miss, never
+ * an exception. The size is bounded by the TTLs and the server's
  * {@code maxmemory} policy, not by an entry count. Thread-safe.
  */
 final class RedisResponseCacheStore implements ResponseCacheStore {
@@ -24,9 +24,12 @@ final class RedisResponseCacheStore implements ResponseCacheStore {
   private final Keys keys;
   private final Guard guard;
   private final FallbackCache fallback;
+  private final ScriptClock clock;
 
-  RedisResponseCacheStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackCache fallback) {
+  RedisResponseCacheStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackCache fallback,
+      ScriptClock clock) {
     this.jedis = jedis;
+    this.clock = clock;
     this.keys = keys;
     this.guard = guard;
     this.fallback = fallback;
@@ -36,26 +39,40 @@ final class RedisResponseCacheStore implements ResponseCacheStore {
   public Optional<CachedResponse> get(String key, boolean allowStale) {
     Objects.requireNonNull(key, "key");
     return guard.call(() -> {
-      Object reply = Scripts.CACHE_GET.run(jedis, List.of(keys.cache(key)), List.of());
-      if (!(reply instanceof List<?> pair) || pair.size() != 2) {
+      Object reply = Scripts.CACHE_GET.run(jedis, clock, List.of(keys.cache(key)), List.of());
+      if (!(reply instanceof List<?> pair) || pair.size() != 2
+          || !(pair.get(0) instanceof String value) || !(pair.get(1) instanceof Long now)) {
         return Optional.<CachedResponse>empty();
       }
-      return parse((String) pair.get(0), (Long) pair.get(1), allowStale);
+      return parse(value, now, allowStale);
     }, () -> fallback.get(key, allowStale));
   }
 
-  static Optional<CachedResponse> parse(String value, long remainingMillis, boolean allowStale) {
-    int space = value.indexOf(' ');
+  /**
+   * Reads a stored value at {@code nowMillis} (the scripts' clock): empty when it is malformed,
+   * expired, or only stale and {@code allowStale} is false.
+   */
+  static Optional<CachedResponse> parse(String value, long nowMillis, boolean allowStale) {
     int newline = value.indexOf('\n');
-    if (space < 0 || newline < space || remainingMillis <= 0) {
+    if (newline < 0) {
+      return Optional.empty();
+    }
+    String[] header = value.substring(0, newline).split(" ");
+    if (header.length != 3) {
       return Optional.empty();
     }
     long ttl;
     long stale;
+    long storedAt;
     try {
-      ttl = Long.parseLong(value.substring(0, space));
-      stale = Long.parseLong(value.substring(space + 1, newline));
+      ttl = Long.parseLong(header[0]);
+      stale = Long.parseLong(header[1]);
+      storedAt = Long.parseLong(header[2]);
     } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    long remainingMillis = storedAt + ttl + stale - nowMillis;
+    if (ttl < 0 || stale < 0 || remainingMillis <= 0) {
       return Optional.empty();
     }
     MessageResponse response = ResponseCodec.decode(value.substring(newline + 1));
@@ -66,7 +83,7 @@ final class RedisResponseCacheStore implements ResponseCacheStore {
     if (!fresh && !allowStale) {
       return Optional.empty();
     }
-    Duration age = Duration.ofMillis(Math.max(0, ttl + stale - remainingMillis));
+    Duration age = Duration.ofMillis(Math.max(0, nowMillis - storedAt));
     return Optional.of(new CachedResponse(response, age, fresh));
   }
 
@@ -88,8 +105,8 @@ final class RedisResponseCacheStore implements ResponseCacheStore {
       if (ttlMs + staleMs <= 0) {
         jedis.del(keys.cache(key));
       } else {
-        String value = ttlMs + " " + staleMs + "\n" + ResponseCodec.encode(response);
-        jedis.set(keys.cache(key), value, SetParams.setParams().px(ttlMs + staleMs));
+        Scripts.CACHE_PUT.run(jedis, clock, List.of(keys.cache(key)),
+            List.of(Long.toString(ttlMs), Long.toString(staleMs), ResponseCodec.encode(response)));
       }
     }, () -> fallback.put(key, response, Durations.nanos(ttl),
         Durations.nanos(staleFor)));

@@ -28,7 +28,7 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p><b>One round trip per decision.</b> Every hot-path decision (budget acquire, breaker acquire,
  * cooldown check, cache lookup) is a single command or {@code EVALSHA} of a Lua script that reads
- * the Redis server's clock ({@code TIME}), never a JVM's. Scripts the server forgot
+ * the Redis server's clock ({@code TIME}), never a JVM's (tests alone may inject a ticker). Scripts the server forgot
  * ({@code NOSCRIPT}) are re-sent with {@code EVAL} once. The keys one script touches share a
  * {@code {hash tag}}, so Redis Cluster works; every key lives under {@link Builder#keyPrefix} and
  * expires (cooldowns with their duration, budgets and breakers when idle, cache entries after
@@ -64,12 +64,12 @@ public final class RedisStateStore implements StateStore {
         Durations.nanos(b.probeInterval), b.listener);
     Keys keys = new Keys(b.keyPrefix);
     this.budgets = new RedisBudgetStore(b.client, keys, b.budgetIdleTtl.toMillis(), guard,
-        new FallbackBudgets(b.ticker, b.expectedInstances));
-    this.health = new RedisHealthStore(b.client, keys, guard, new FallbackHealth(b.ticker));
+        new FallbackBudgets(b.ticker, b.expectedInstances), b.scriptClock);
+    this.health = new RedisHealthStore(b.client, keys, guard, new FallbackHealth(b.ticker), b.scriptClock);
     this.breakers = new RedisBreakerStore(b.client, keys, b.breakerIdleTtl.toMillis(), guard,
-        new FallbackBreakers(b.ticker, b.maximumBreakers));
+        new FallbackBreakers(b.ticker, b.maximumBreakers), b.scriptClock);
     this.fallbackCache = new FallbackCache(b.ticker, b.maximumCachedResponses);
-    this.responses = new RedisResponseCacheStore(b.client, keys, guard, fallbackCache);
+    this.responses = new RedisResponseCacheStore(b.client, keys, guard, fallbackCache, b.scriptClock);
     guard.onRecovery(health::replay);
   }
 
@@ -93,8 +93,8 @@ public final class RedisStateStore implements StateStore {
   }
 
   /**
-   * Returns the cooldowns (keys expiring with {@code PX}; a check is one {@code PTTL}) and disables
-   * (one hash without TTL, until enabled).
+   * Returns the cooldowns (keys holding their end, expiring with {@code PX}; a check is one
+   * {@code EVALSHA}) and disables (one hash without TTL, until enabled).
    */
   @Override
   public HealthStore health() {
@@ -112,7 +112,7 @@ public final class RedisStateStore implements StateStore {
 
   /**
    * Returns the response cache: one string per entry with {@code PX = ttl + staleFor}; a lookup is
-   * one {@code EVALSHA}, a store one {@code SET}.
+   * one {@code EVALSHA}, a store one {@code EVALSHA} ({@code SET} with the store time).
    */
   @Override
   public ResponseCacheStore responses() {
@@ -156,6 +156,7 @@ public final class RedisStateStore implements StateStore {
     private Duration breakerIdleTtl = Duration.ofMinutes(10);
     private long maximumBreakers = 100_000;
     private long maximumCachedResponses = 10_000;
+    private ScriptClock scriptClock = ScriptClock.SERVER;
 
     private Builder(UnifiedJedis client) {
       this.client = client;
@@ -277,6 +278,21 @@ public final class RedisStateStore implements StateStore {
             "maximumCachedResponses must be >= 0 but was " + maximumCachedResponses);
       }
       this.maximumCachedResponses = maximumCachedResponses;
+      return this;
+    }
+
+    /**
+     * <b>Tests only.</b> Makes the Lua scripts read "now" from {@code ticker} (sent with every
+     * script call) instead of the Redis server's {@code TIME}, so that a fake ticker drives
+     * refills, cooldowns, breaker windows and cache ages in Redis exactly as it drives the local
+     * home; this is how the state-store contract suite runs unchanged against Redis. Redis's own
+     * key expiry ({@code PX}, {@code PEXPIRE}) stays on server time and only collects garbage.
+     * Never use it for routers that share Redis: their JVM clocks do not agree. Package-private on
+     * purpose; the default is the server's clock. The {@link #ticker} (fallback, probes, slow-call
+     * check) is separate.
+     */
+    Builder scriptTicker(Ticker ticker) {
+      this.scriptClock = ScriptClock.ticker(Objects.requireNonNull(ticker, "scriptTicker"));
       return this;
     }
 

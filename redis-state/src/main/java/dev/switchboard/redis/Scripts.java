@@ -1,6 +1,6 @@
 package dev.switchboard.redis;
 
-/** Every script the Redis stores run, loaded once per JVM. */
+/** Every script the Redis stores run, loaded once per JVM, each prefixed by {@code clock.lua}. */
 final class Scripts {
   static final LuaScript BUDGET_ACQUIRE = LuaScript.load("budget-common.lua", "budget-acquire.lua");
   static final LuaScript BUDGET_SETTLE = LuaScript.load("budget-common.lua", "budget-settle.lua");
@@ -10,7 +10,9 @@ final class Scripts {
   static final LuaScript COOLDOWNS = LuaScript.load("health-cooldowns.lua");
   static final LuaScript BREAKER = LuaScript.load("breaker.lua");
   static final LuaScript BREAKER_INDEX = LuaScript.load("breaker-index.lua");
+  static final LuaScript COOLDOWN_REMAINING = LuaScript.load("health-remaining.lua");
   static final LuaScript CACHE_GET = LuaScript.load("cache-get.lua");
+  static final LuaScript CACHE_PUT = LuaScript.load("cache-put.lua");
 
   private Scripts() {}
 }

@@ -8,7 +8,8 @@
  * {@code NOSCRIPT}), {@code Keys} (the key layout and hash tags), one store per concern
  * ({@code RedisBudgetStore}, {@code RedisHealthStore}, {@code RedisBreakerStore},
  * {@code RedisResponseCacheStore}), {@code Guard} (switches to the in-memory {@code Fallback*}
- * stores when Redis fails and back when it answers) and {@code ResponseCodec} (the cache's JSON).
+ * stores when Redis fails and back when it answers), {@code ScriptClock} (the scripts' "now": the
+ * server's {@code TIME}, or a ticker in tests only) and {@code ResponseCodec} (the cache's JSON).
  * The Lua sources are in {@code src/main/resources/dev/switchboard/redis}.
  */
 package dev.switchboard.redis;

@@ -1,9 +1,8 @@
 -- The index of breakers that are not CLOSED: a zset name -> open-until (ms, server time).
 -- KEYS[1]: the index. ARGV[1]: 'set' | 'del' | 'list'; ARGV[2]: idle TTL ms;
--- ARGV[3]: name ('set', 'del'); ARGV[4]: open-until ms ('set').
+-- ARGV[3]: name ('set', 'del'); ARGV[4]: open-until ms ('set'); last ARGV: the clock (clock.lua).
 -- 'list' returns {now ms, name, open-until, ...}, dropping entries idle longer than the TTL.
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = NOW_MS
 local idle = tonumber(ARGV[2])
 local op = ARGV[1]
 if op == 'set' then

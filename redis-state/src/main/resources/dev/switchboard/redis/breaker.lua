@@ -5,7 +5,8 @@
 -- TIME: hs (newest second), bc<i> / bf<i> (calls / failures of second i mod size).
 -- ARGV: 1 op ('acquire' | 'record' | 'release' | 'state'), 2 window type (0 COUNT, 1 TIME),
 -- 3 window size, 4 minimum calls, 5 failure rate threshold, 6 open us, 7 max open us,
--- 8 half-open probes, 9 idle TTL ms, 10 probe (0/1; record, release), 11 failure (0/1; record).
+-- 8 half-open probes, 9 idle TTL ms, 10 probe (0/1; record, release), 11 failure (0/1; record),
+-- 12 the clock (clock.lua).
 -- acquire returns {permitted, probe, state, previous, retry after us};
 -- record returns {state, previous, open until ms}; release and state return {state}.
 local key = KEYS[1]
@@ -18,8 +19,7 @@ local open_us = tonumber(ARGV[6])
 local max_open_us = tonumber(ARGV[7])
 local probes = tonumber(ARGV[8])
 local idle_ms = tonumber(ARGV[9])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local now = NOW_US
 
 local raw = redis.call('HGETALL', key)
 local exists = #raw > 0

@@ -2,12 +2,11 @@
 -- KEYS[1]: the pool's hash {l1,l2,l3 = limits per minute; v1,v2,v3 = levels; t = last refill, us}.
 -- ARGV[1..3]: limits now in force (requests, input tokens, output tokens; 0 = unknown).
 -- ARGV[4]: idle TTL of the hash in milliseconds.
--- Time is the Redis server's (TIME), never a client's clock.
+-- Last ARGV: the clock (clock.lua): the Redis server's TIME, never a client's clock, except in tests.
 local key = KEYS[1]
 local limits = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])}
 local idle_ms = tonumber(ARGV[4])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local now = NOW_US
 local US_PER_MINUTE = 60000000
 local h = redis.call('HMGET', key, 'l1', 'l2', 'l3', 'v1', 'v2', 'v3', 't')
 local old = {tonumber(h[1]) or 0, tonumber(h[2]) or 0, tonumber(h[3]) or 0}

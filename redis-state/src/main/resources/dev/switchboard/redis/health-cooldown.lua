@@ -1,12 +1,14 @@
 -- Cools a scope down; never shortens a longer cooldown.
--- KEYS[1]: the scope's cooldown key (expires with PX); KEYS[2]: the index zset (scope -> until ms).
--- ARGV[1]: duration ms; ARGV[2]: scope. Both keys share the {health} hash tag.
+-- KEYS[1]: the scope's cooldown key, holding the end of the cooldown (ms) and expiring with it
+-- (PX); KEYS[2]: the index zset (scope -> until ms). Both keys share the {health} hash tag.
+-- ARGV[1]: duration ms; ARGV[2]: scope; ARGV[3]: the clock (clock.lua).
 local ms = tonumber(ARGV[1])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-if redis.call('PTTL', KEYS[1]) < ms then
-  redis.call('SET', KEYS[1], '1', 'PX', ms)
-  redis.call('ZADD', KEYS[2], now + ms, ARGV[2])
+local now = NOW_MS
+local untilMs = now + ms
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if current < untilMs then
+  redis.call('SET', KEYS[1], string.format('%.0f', untilMs), 'PX', ms)
+  redis.call('ZADD', KEYS[2], untilMs, ARGV[2])
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')

@@ -1,7 +1,6 @@
 -- Returns {scope, remaining ms, ...} of every scope still cooling down; drops expired ones.
 -- KEYS[1]: the index zset.
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = NOW_MS
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local all = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local out = {}

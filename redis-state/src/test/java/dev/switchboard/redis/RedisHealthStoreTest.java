@@ -25,7 +25,12 @@ class RedisHealthStoreTest {
 
   @Test
   void coolDown_setsKeyThatExpiresWithTheCooldown() {
+    long before = TestSupport.serverMicros(jedis) / 1000;
     health.coolDown("key-a:sonnet", Duration.ofSeconds(30));
+    long after = TestSupport.serverMicros(jedis) / 1000;
+
+    assertThat(Long.parseLong(jedis.get(prefix + "{health}:cooldown:key-a:sonnet")))
+        .as("the end of the cooldown in server ms").isBetween(before + 30_000, after + 30_000);
 
     assertThat(health.cooldownRemaining("key-a:sonnet"))
         .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));

@@ -93,11 +93,16 @@ class RedisResponseCacheStoreTest {
 
   @Test
   void get_corruptValueIsAMissNotAnException() {
-    jedis.set(prefix + "cache:{bad}", "60000 0\n{\"id\": tru", SetParams.setParams().px(60_000));
+    long nowMs = TestSupport.serverMicros(jedis) / 1000;
+    jedis.set(prefix + "cache:{bad}", "60000 0 " + nowMs + "\n{\"id\": tru", SetParams.setParams().px(60_000));
     jedis.set(prefix + "cache:{worse}", "garbage", SetParams.setParams().px(60_000));
+    jedis.set(prefix + "cache:{short}", "60000 0\n{}", SetParams.setParams().px(60_000));
+    jedis.set(prefix + "cache:{nan}", "60000 0 soon\n{}", SetParams.setParams().px(60_000));
 
     assertThat(cache.get("bad", true)).isEqualTo(Optional.empty());
     assertThat(cache.get("worse", true)).isEqualTo(Optional.empty());
+    assertThat(cache.get("short", true)).as("a header without the store time").isEqualTo(Optional.empty());
+    assertThat(cache.get("nan", true)).isEqualTo(Optional.empty());
   }
 
   @Test
