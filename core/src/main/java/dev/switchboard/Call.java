@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import dev.switchboard.admission.Permit;
 import dev.switchboard.budget.ModelPools;
 import dev.switchboard.budget.Reservation;
 import dev.switchboard.retry.Cooldowns;
@@ -39,6 +40,14 @@ final class Call {
   private final int maxAttempts;
   private final long attemptTimeoutNanos;
   private final long estimatedInput;
+  private final String tenant;
+  private final Permit permit;
+  private final String affinityKey;
+  private final long affinityTtl;
+  /** The organization this call prefers (its conversation's pin); null once that failed. */
+  private String pinnedOrg;
+  private long settledTokens;
+  private double cost;
   final CompletableFuture<RoutedResponse> result = new CompletableFuture<>();
 
   private final List<AttemptRecord> attempts = new ArrayList<>();
@@ -55,32 +64,35 @@ final class Call {
   private Scheduler.Cancellable wake;
   private boolean awaitingProbe;
 
-  Call(Engine e, long id, MessageRequest request, CallOptions options) {
+  Call(Engine e, long id, MessageRequest request, CallOptions options, long start,
+      long estimatedInput, Permit permit) {
     this.e = e;
     this.id = id;
     this.request = request;
     this.userId = options.userId();
-    this.start = e.ticker.read();
+    this.tenant = options.effectiveTenant();
+    this.permit = permit;
+    this.start = start;
+    if (e.affinity != null) {
+      this.affinityKey = Affinity.key(tenant, options.sessionKey(), request);
+      this.affinityTtl = Affinity.ttlNanos(request);
+      this.pinnedOrg = affinityKey == null ? null : e.affinity.pinned(affinityKey);
+    } else {
+      this.affinityKey = null;
+      this.affinityTtl = 0;
+    }
     Duration d = options.deadline() != null ? options.deadline() : e.defaultDeadline;
     this.deadline = start + saturatedNanos(d);
     this.maxAttempts = options.maxAttempts() > 0 ? options.maxAttempts() : e.defaultMaxAttempts;
     Duration at = options.attemptTimeout() != null ? options.attemptTimeout() : e.defaultAttemptTimeout;
     this.attemptTimeoutNanos = saturatedNanos(at);
-    long est;
-    try {
-      est = Math.max(1, e.estimator.estimateInputTokens(request));
-    } catch (RuntimeException ex) {
-      Engine.LOG.warn("TokenEstimator {} threw {}; reserving 1 input token",
-          e.estimator.getClass().getName(), ex.getClass().getName());
-      est = 1;
-    }
-    this.estimatedInput = est;
+    this.estimatedInput = estimatedInput;
+    this.waitedNanos = permit == null ? 0 : permit.waitedNanos();
     this.serverErrors = new int[e.tiers.size()];
     this.skippedTiers = new boolean[e.tiers.size()];
   }
 
   void start() {
-    e.calls.incrementAndGet();
     e.retryBudget.deposit();
     e.live.add(this);
     result.whenComplete((r, ex) -> {
@@ -88,6 +100,7 @@ final class Call {
       if (ex instanceof CancellationException) {
         onCancelled();
       }
+      releaseAdmission(r != null);
     });
     planSafely();
   }
@@ -258,9 +271,38 @@ final class Call {
     }
   }
 
+  /** Returns true when the call's fell back to a later tier at some point. */
+  synchronized boolean fellBack() {
+    return fellBack;
+  }
+
+  /** Releases the admission permit with the real usage (success) or what was spent (failure). */
+  private void releaseAdmission(boolean success) {
+    if (permit == null) {
+      return;
+    }
+    long tokens;
+    double spent;
+    synchronized (this) {
+      tokens = settledTokens;
+      spent = cost;
+      if (!success && attempts.isEmpty()) {
+        permit.releaseUnused();
+        return;
+      }
+    }
+    if (success) {
+      permit.release(tokens, spent);
+    } else {
+      // attempts were sent without a usable answer: a timed-out call may still be billed, so the
+      // estimate stays charged to the tenant's budgets
+      permit.close();
+    }
+  }
+
   private void collectEligible(ModelTier tier, List<RouteCandidate> out, long[] cooldownWait) {
     for (KeySpec k : e.keys) {
-      if (!k.allows(tier.model())) {
+      if (!k.allows(tier.model()) || !e.keyAllowed(tenant, k)) {
         continue;
       }
       String route = k.alias() + "/" + tier.model();
@@ -282,7 +324,30 @@ final class Call {
     }
   }
 
+  /**
+   * Chooses among the candidates of the pinned organization when there are any (prompt-cache
+   * affinity), else among all.
+   */
   private int choose(List<RouteCandidate> candidates) {
+    if (pinnedOrg != null && candidates.size() > 1) {
+      List<Integer> pinned = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (candidates.get(i).organization().equals(pinnedOrg)) {
+          pinned.add(i);
+        }
+      }
+      if (!pinned.isEmpty() && pinned.size() < candidates.size()) {
+        List<RouteCandidate> sub = new ArrayList<>();
+        for (int i : pinned) {
+          sub.add(candidates.get(i));
+        }
+        return pinned.get(chooseAmong(sub));
+      }
+    }
+    return chooseAmong(candidates);
+  }
+
+  private int chooseAmong(List<RouteCandidate> candidates) {
     if (candidates.size() == 1) {
       return 0;
     }
@@ -433,6 +498,9 @@ final class Call {
         Duration.ofNanos(latency), v.reason()));
     e.listener.emit(new RouterEvent.AttemptFinished(id, f.attemptNo, c.keyAlias(), model,
         v.outcome(), status, latency, v.reason()));
+    if (v.outcome() != Outcome.SUCCESS && c.organization().equals(pinnedOrg)) {
+      pinnedOrg = null; // re-pinned to whichever organization answers next
+    }
     if (resp != null) {
       settleAndLearn(f, resp, v.outcome());
     }
@@ -539,8 +607,13 @@ final class Call {
           attempts));
       return;
     }
+    settledTokens = m.usage().totalInputTokens() + m.usage().outputTokens();
+    cost = e.price(c.tier.model()).cost(m.usage());
+    if (affinityKey != null) {
+      e.affinity.pin(affinityKey, c.organization(), affinityTtl);
+    }
     RoutedResponse r = new RoutedResponse(m, c.tier.model(), c.keyAlias(), attempts, f.tier > 0,
-        Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false);
+        Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false, cost);
     finish(r, null);
   }
 
@@ -734,13 +807,7 @@ final class Call {
     if (result.isDone()) {
       return;
     }
-    long latency = e.ticker.read() - start;
-    AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-    e.listener.emit(new RouterEvent.CallFinished(id, userId,
-        last == null ? e.tiers.get(0).model() : last.model(), last == null ? null : last.keyAlias(),
-        r != null, r != null ? Outcome.SUCCESS : last == null ? Outcome.NETWORK : last.outcome(),
-        attempts.size(), latency, r != null ? r.fellBack() : fellBack, false,
-        r != null && r.degraded()));
+    // the CallFinished event is emitted by the Front, which may still answer degraded
     if (r != null) {
       result.complete(r);
     } else {

@@ -1,31 +1,58 @@
 package dev.switchboard;
 
+import dev.switchboard.admission.Priority;
+import dev.switchboard.spi.MessageRequest;
+import dev.switchboard.spi.MessageResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Per-call settings: who the call is for, its deadline, and limits on its attempts. Immutable and
- * thread-safe; each {@code with…} method returns a copy. Unset values fall back to the router's
- * defaults (see {@link Switchboard.Builder}).
+ * Per-call settings: who the call is for, its deadline, limits on its attempts, its priority, and
+ * how it may use the response cache. Immutable and thread-safe; each setter returns a copy. Unset
+ * values fall back to the router's defaults (see {@link Switchboard.Builder}).
  *
  * <pre>{@code
- * router.send(request, CallOptions.forUser("tenant-42").deadline(Duration.ofSeconds(20)));
+ * router.send(request, CallOptions.forUser("user-7").tenant("acme")
+ *     .priority(Priority.INTERACTIVE).deadline(Duration.ofSeconds(20)));
  * }</pre>
+ *
+ * <p>The <b>user</b> owns the per-user circuit breaker; the <b>tenant</b> owns cache scope, admission
+ * share and budgets, bound keys and cost sums. When no tenant is set the user id is the tenant;
+ * when neither is set the call belongs to the tenant {@value #ANONYMOUS_TENANT}.
  */
 public final class CallOptions {
+  /** The tenant of calls that name neither a tenant nor a user. */
+  public static final String ANONYMOUS_TENANT = "anonymous";
+
   /** No user, and the router's default deadline, attempts and attempt timeout. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, 0, null);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, 0, null, null,
+      Priority.STANDARD, false, false, null, null);
 
   private final String userId;
   private final Duration deadline;
   private final int maxAttempts;
   private final Duration attemptTimeout;
+  private final String tenant;
+  private final Priority priority;
+  private final boolean cacheable;
+  private final boolean allowDegraded;
+  private final Function<MessageRequest, MessageResponse> fallback;
+  private final String sessionKey;
 
-  private CallOptions(String userId, Duration deadline, int maxAttempts, Duration attemptTimeout) {
+  private CallOptions(String userId, Duration deadline, int maxAttempts, Duration attemptTimeout,
+      String tenant, Priority priority, boolean cacheable, boolean allowDegraded,
+      Function<MessageRequest, MessageResponse> fallback, String sessionKey) {
     this.userId = userId;
     this.deadline = deadline;
     this.maxAttempts = maxAttempts;
     this.attemptTimeout = attemptTimeout;
+    this.tenant = tenant;
+    this.priority = priority;
+    this.cacheable = cacheable;
+    this.allowDegraded = allowDegraded;
+    this.fallback = fallback;
+    this.sessionKey = sessionKey;
   }
 
   /**
@@ -43,7 +70,21 @@ public final class CallOptions {
     if (userId != null && userId.isBlank()) {
       throw new IllegalArgumentException("userId must not be blank but was '" + userId + "'");
     }
-    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout);
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy for {@code tenant} (null: the user id is the tenant).
+   *
+   * @throws IllegalArgumentException when tenant is blank
+   */
+  public CallOptions tenant(String tenant) {
+    if (tenant != null && tenant.isBlank()) {
+      throw new IllegalArgumentException("tenant must not be blank but was '" + tenant + "'");
+    }
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
   }
 
   /**
@@ -53,7 +94,8 @@ public final class CallOptions {
    * @throws IllegalArgumentException when not positive
    */
   public CallOptions deadline(Duration deadline) {
-    return new CallOptions(userId, positive("deadline", deadline), maxAttempts, attemptTimeout);
+    return new CallOptions(userId, positive("deadline", deadline), maxAttempts, attemptTimeout,
+        tenant, priority, cacheable, allowDegraded, fallback, sessionKey);
   }
 
   /**
@@ -65,7 +107,8 @@ public final class CallOptions {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
     }
-    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout);
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
   }
 
   /**
@@ -75,12 +118,74 @@ public final class CallOptions {
    * @throws IllegalArgumentException when not positive
    */
   public CallOptions attemptTimeout(Duration attemptTimeout) {
-    return new CallOptions(userId, deadline, maxAttempts, positive("attemptTimeout", attemptTimeout));
+    return new CallOptions(userId, deadline, maxAttempts, positive("attemptTimeout", attemptTimeout),
+        tenant, priority, cacheable, allowDegraded, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy with the admission priority class (default {@link Priority#STANDARD}); only
+   * used when the router has admission control.
+   */
+  public CallOptions priority(Priority priority) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant,
+        Objects.requireNonNull(priority, "priority"), cacheable, allowDegraded, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy that opts in (or not) to the response cache for this call even when its
+   * temperature is not 0; only used when the router has a response cache. Default false.
+   */
+  public CallOptions cacheable(boolean cacheable) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy that accepts a degraded answer when no route can answer: a stale cached answer
+   * of this tenant, or the {@link #fallback} function's. Default false.
+   */
+  public CallOptions allowDegraded(boolean allowDegraded) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy that, when no route can answer and no stale cached answer exists, answers with
+   * {@code fallback(request)} (a template answer), marked degraded. Setting it implies
+   * {@link #allowDegraded(boolean) allowDegraded(true)}; null removes it.
+   */
+  public CallOptions fallback(Function<MessageRequest, MessageResponse> fallback) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded || fallback != null, fallback, sessionKey);
+  }
+
+  /**
+   * Returns a copy naming the conversation this call belongs to, so that the router keeps it on one
+   * organization (prompt-cache affinity) even without {@code cache_control}; null for none.
+   *
+   * @throws IllegalArgumentException when blank
+   */
+  public CallOptions sessionKey(String sessionKey) {
+    if (sessionKey != null && sessionKey.isBlank()) {
+      throw new IllegalArgumentException("sessionKey must not be blank but was '" + sessionKey + "'");
+    }
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey);
   }
 
   /** Returns the user id, or null. */
   public String userId() {
     return userId;
+  }
+
+  /** Returns the tenant set on these options, or null (see {@link #effectiveTenant()}). */
+  public String tenant() {
+    return tenant;
+  }
+
+  /** Returns the tenant the call belongs to: the tenant, else the user id, else {@value #ANONYMOUS_TENANT}. */
+  public String effectiveTenant() {
+    return tenant != null ? tenant : userId != null ? userId : ANONYMOUS_TENANT;
   }
 
   /** Returns the deadline, or null for the router's default. */
@@ -98,22 +203,53 @@ public final class CallOptions {
     return attemptTimeout;
   }
 
+  /** Returns the admission priority class. */
+  public Priority priority() {
+    return priority;
+  }
+
+  /** Returns true when the caller opted in to the response cache. */
+  public boolean cacheable() {
+    return cacheable;
+  }
+
+  /** Returns true when a degraded answer is acceptable. */
+  public boolean allowDegraded() {
+    return allowDegraded;
+  }
+
+  /** Returns the fallback function, or null. */
+  public Function<MessageRequest, MessageResponse> fallback() {
+    return fallback;
+  }
+
+  /** Returns the session key, or null. */
+  public String sessionKey() {
+    return sessionKey;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CallOptions c && Objects.equals(userId, c.userId)
         && Objects.equals(deadline, c.deadline) && maxAttempts == c.maxAttempts
-        && Objects.equals(attemptTimeout, c.attemptTimeout);
+        && Objects.equals(attemptTimeout, c.attemptTimeout) && Objects.equals(tenant, c.tenant)
+        && priority == c.priority && cacheable == c.cacheable && allowDegraded == c.allowDegraded
+        && Objects.equals(fallback, c.fallback) && Objects.equals(sessionKey, c.sessionKey);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(userId, deadline, maxAttempts, attemptTimeout);
+    return Objects.hash(userId, deadline, maxAttempts, attemptTimeout, tenant, priority, cacheable,
+        allowDegraded, fallback, sessionKey);
   }
 
   @Override
   public String toString() {
-    return "CallOptions[user=" + userId + ", deadline=" + deadline + ", maxAttempts="
-        + (maxAttempts == 0 ? "default" : maxAttempts) + ", attemptTimeout=" + attemptTimeout + "]";
+    return "CallOptions[user=" + userId + (tenant == null ? "" : ", tenant=" + tenant)
+        + ", deadline=" + deadline + ", maxAttempts=" + (maxAttempts == 0 ? "default" : maxAttempts)
+        + ", attemptTimeout=" + attemptTimeout + ", priority=" + priority
+        + (cacheable ? ", cacheable" : "") + (allowDegraded ? ", allowDegraded" : "")
+        + (sessionKey == null ? "" : ", session=" + sessionKey) + "]";
   }
 
   static Duration positive(String name, Duration d) {

@@ -1,7 +1,10 @@
 package dev.switchboard;
 
+import dev.switchboard.admission.AdmissionController;
 import dev.switchboard.budget.ModelPools;
 import dev.switchboard.budget.PoolLimits;
+import dev.switchboard.cache.CachePolicy;
+import dev.switchboard.cache.SingleFlight;
 import dev.switchboard.observe.SafeListener;
 import dev.switchboard.retry.Backoff;
 import dev.switchboard.retry.RetryBudget;
@@ -13,18 +16,23 @@ import dev.switchboard.spi.ErrorClassifier;
 import dev.switchboard.spi.HealthStore;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.Outcome;
+import dev.switchboard.spi.ResponseCacheStore;
 import dev.switchboard.spi.RouterEvent;
+import dev.switchboard.spi.RouterListener;
 import dev.switchboard.spi.RoutingStrategy;
 import dev.switchboard.spi.StateStore;
 import dev.switchboard.spi.Ticker;
 import dev.switchboard.spi.TokenEstimator;
 import dev.switchboard.spi.Transport;
+import dev.switchboard.stats.SlaStats;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +82,19 @@ final class Engine {
   final Map<String, KeyHealth> keyHealth;
   final ConcurrentHashMap<String, KeyHealth> poolProbation = new ConcurrentHashMap<>();
   final java.util.Set<Call> live = ConcurrentHashMap.newKeySet();
+  final BreakerConfig userBreakerConfig;
+  final CachePolicy cachePolicy;
+  final ResponseCacheStore responses;
+  final SingleFlight<String, RoutedResponse> flights = new SingleFlight<>();
+  final AdmissionController admission;
+  /** Tenant → the keys it may use, for tenants with a binding. */
+  final Map<String, Set<String>> tenantKeys;
+  /** Key alias → the tenant it is dedicated to. */
+  final Map<String, String> keyOwners;
+  final Map<String, ModelPrice> prices;
+  final Affinity affinity;
+  final SlaStats sla;
+  final Costs costs = new Costs();
   private final java.util.concurrent.ConcurrentLinkedQueue<Call> probeWaiters =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   final AtomicLong callIds = new AtomicLong();
@@ -98,7 +119,37 @@ final class Engine {
     this.health = state.health();
     this.breakers = state.breakers();
     this.strategy = strategy;
-    this.listener = new SafeListener(b.listener);
+    this.sla = SlaStats.builder().ticker(b.ticker).build();
+    SafeListener own = new SafeListener(sla);
+    SafeListener user = new SafeListener(b.listener);
+    this.listener = new SafeListener(new RouterListener() {
+      @Override
+      public void onEvent(RouterEvent event) {
+        own.emit(event);
+        user.emit(event);
+      }
+    });
+    this.userBreakerConfig = b.userBreakerConfig;
+    this.cachePolicy = b.cachePolicy;
+    this.responses = state.responses();
+    this.prices = Map.copyOf(b.prices);
+    this.keyOwners = b.keyOwners();
+    Map<String, Set<String>> tk = new HashMap<>();
+    b.tenantBindings.forEach((t, aliases) -> tk.put(t, Set.copyOf(aliases)));
+    this.tenantKeys = Map.copyOf(tk);
+    this.affinity = b.affinity ? new Affinity(b.ticker) : null;
+    if (b.maxInFlight > 0) {
+      AdmissionController.Builder ab = AdmissionController.builder().maxInFlight(b.maxInFlight)
+          .maxQueued(b.maxQueued).ticker(b.ticker).defaultTenantPolicy(b.defaultTenantPolicy)
+          .scheduler((task, delay) -> {
+            Scheduler.Cancellable c = scheduler.schedule(task, delay);
+            return c::cancel;
+          });
+      b.tenantPolicies.forEach(ab::tenant);
+      this.admission = ab.build();
+    } else {
+      this.admission = null;
+    }
     this.estimator = b.estimator;
     this.classifier = b.classifier;
     this.keys = List.copyOf(keys);
@@ -128,9 +179,26 @@ final class Engine {
   }
 
   CompletableFuture<RoutedResponse> submit(MessageRequest request, CallOptions options) {
-    Call call = new Call(this, callIds.incrementAndGet(), request, options);
-    call.start();
-    return call.result;
+    return new Front(this, callIds.incrementAndGet(), request, options).start();
+  }
+
+  /** Returns the price of {@code model}: configured, else built in. */
+  ModelPrice price(String model) {
+    ModelPrice p = prices.get(model);
+    return p != null ? p : ModelPrice.builtIn(model);
+  }
+
+  /** Returns true when {@code key} may serve a call of {@code tenant}. */
+  boolean keyAllowed(String tenant, KeySpec key) {
+    Set<String> allowed = tenantKeys.get(tenant);
+    if (allowed != null) {
+      return allowed.contains(key.alias());
+    }
+    return !keyOwners.containsKey(key.alias());
+  }
+
+  static String userBreaker(String userId) {
+    return "user:" + userId;
   }
 
   RouteStats stats(String route) {
@@ -262,10 +330,15 @@ final class Engine {
     });
     return new RouterSnapshot(pools, health.cooldowns(), health.disabled(), breakers.notClosed(),
         inFlight, new RouterSnapshot.Totals(calls.get(), attempts.get(), rateLimited.get(),
-            fallbacks.get(), retries.get(), budgetWaits.get()));
+            fallbacks.get(), retries.get(), budgetWaits.get()), costs.snapshot(),
+        admission == null ? java.util.Optional.empty() : java.util.Optional.of(admission.stats()),
+        sla.snapshot());
   }
 
   void close() {
+    if (admission != null) {
+      admission.close();
+    }
     for (Call c : live) {
       c.result.cancel(false);
     }

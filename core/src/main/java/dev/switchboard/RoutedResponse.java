@@ -15,12 +15,23 @@ import java.util.Objects;
  * @param fellBack true when a fallback tier answered rather than the primary model
  * @param waited the total time the call waited for budget, cooldowns or backoff
  * @param degraded true when the primary model was skipped because it was unhealthy (its breaker
- *     open or its server errors), not merely busy
- * @param cached true when the answer came from the response cache (always false in this version)
+ *     open or its server errors), not merely busy; also true for an answer given while no route could serve (a stale cached
+ *     answer or the caller's fallback function), which is never passed off as fresh
+ * @param cached true when the answer came from the response cache (or from an identical call in
+ *     flight at the same time) rather than from a call of its own
+ * @param cost what this call cost in US dollars, from {@code usage} and the model's price (0 for a
+ *     cached or fallback answer, and for a model without a price)
  */
 public record RoutedResponse(MessageResponse response, String model, String keyAlias,
     List<AttemptRecord> attempts, boolean fellBack, Duration waited, boolean degraded,
-    boolean cached) {
+    boolean cached, double cost) {
+  /** Returns a response that cost nothing (kept for callers of the original form). */
+  public RoutedResponse(MessageResponse response, String model, String keyAlias,
+      List<AttemptRecord> attempts, boolean fellBack, Duration waited, boolean degraded,
+      boolean cached) {
+    this(response, model, keyAlias, attempts, fellBack, waited, degraded, cached, 0.0);
+  }
+
   /** Validates and copies. */
   public RoutedResponse {
     Objects.requireNonNull(response, "response");
@@ -28,5 +39,8 @@ public record RoutedResponse(MessageResponse response, String model, String keyA
     Objects.requireNonNull(keyAlias, "keyAlias");
     attempts = List.copyOf(attempts);
     Objects.requireNonNull(waited, "waited");
+    if (!(cost >= 0) || Double.isInfinite(cost)) {
+      throw new IllegalArgumentException("cost must be finite and >= 0 but was " + cost);
+    }
   }
 }

@@ -1,6 +1,9 @@
 package dev.switchboard;
 
+import dev.switchboard.admission.Priority;
+import dev.switchboard.admission.TenantPolicy;
 import dev.switchboard.budget.HeuristicTokenEstimator;
+import dev.switchboard.cache.CachePolicy;
 import dev.switchboard.budget.ModelPools;
 import dev.switchboard.budget.PoolLimits;
 import dev.switchboard.retry.AnthropicErrorClassifier;
@@ -207,7 +210,9 @@ public final class Switchboard implements AutoCloseable {
    * budget 20% of calls + 10/s over 10 s, breakers {@link BreakerConfig#DEFAULT}, output reserved
    * = {@code max_tokens}, state store {@code "local"}, strategy {@code "headroom"}, the transport
    * provider with the highest priority, the system ticker and clock, {@link
-   * HeuristicTokenEstimator}, {@link AnthropicErrorClassifier}, {@link RouterListener#NONE}.
+   * HeuristicTokenEstimator}, {@link AnthropicErrorClassifier}, {@link RouterListener#NONE}; per-user
+   * breakers on ({@link BreakerConfig#DEFAULT}), no response cache, no admission control, no
+   * tenant-bound keys, built-in prices ({@link ModelPrice#builtIn}), prompt-cache affinity on.
    */
   public static final class Builder {
     private final List<KeyEntry> keys = new ArrayList<>();
@@ -239,6 +244,20 @@ public final class Switchboard implements AutoCloseable {
     private String strategyName = "headroom";
     private ClassLoader classLoader;
     private Scheduler scheduler;
+    BreakerConfig userBreakerConfig = BreakerConfig.DEFAULT;
+    long maxBreakers = 100_000;
+    long maxCachedResponses = 10_000;
+    CachePolicy cachePolicy;
+    int maxInFlight;
+    int maxQueued;
+    final Map<String, TenantPolicy> tenantPolicies = new LinkedHashMap<>();
+    TenantPolicy defaultTenantPolicy = TenantPolicy.DEFAULT;
+    final Map<String, Set<String>> tenantBindings = new LinkedHashMap<>();
+    private final Map<String, String> keyOwners = new HashMap<>();
+    private final Map<String, Set<String>> sharedPools = new LinkedHashMap<>();
+    private final Set<String> pooledKeys = new java.util.HashSet<>();
+    final Map<String, ModelPrice> prices = new HashMap<>();
+    boolean affinity = true;
 
     private Builder() {}
 
@@ -565,6 +584,191 @@ public final class Switchboard implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Turns on the per-user circuit breakers with {@code config} (on by default with {@link
+     * BreakerConfig#DEFAULT}). A user's breaker counts only that user's request faults (400, 413,
+     * 422) and prompts too long for every tier as failures, and its successful calls as successes;
+     * rate limits, server errors and network failures never count against a user. An open breaker
+     * fails the user's calls fast with a {@link UserCircuitOpenException}. Calls without a user id
+     * have no user breaker.
+     */
+    public Builder userBreaker(BreakerConfig config) {
+      this.userBreakerConfig = Objects.requireNonNull(config, "userBreaker");
+      return this;
+    }
+
+    /** Turns the per-user circuit breakers off. */
+    public Builder noUserBreaker() {
+      this.userBreakerConfig = null;
+      return this;
+    }
+
+    /**
+     * Bounds the breakers the router's own state store keeps (default 100,000; per-user breakers
+     * are the many ones, forgotten when idle for 10 minutes). Ignored for a store passed to
+     * {@link #stateStore(StateStore)}.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder maxBreakers(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBreakers must be >= 1 but was " + max);
+      }
+      this.maxBreakers = max;
+      return this;
+    }
+
+    /**
+     * Turns on the response cache with {@code policy} (off by default): cacheable calls (see
+     * {@link CachePolicy#isCacheable}) are answered from the tenant's cache when a fresh answer
+     * is stored, concurrent identical calls make one upstream call, and successful, complete
+     * answers are stored for the policy's TTL. Entries are scoped to the tenant unless the policy
+     * names a shared scope.
+     */
+    public Builder responseCache(CachePolicy policy) {
+      this.cachePolicy = Objects.requireNonNull(policy, "responseCache");
+      return this;
+    }
+
+    /**
+     * Bounds the responses the router's own state store keeps (default 10,000). Ignored for a
+     * store passed to {@link #stateStore(StateStore)}.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxCachedResponses(long max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxCachedResponses must be >= 0 but was " + max);
+      }
+      this.maxCachedResponses = max;
+      return this;
+    }
+
+    /**
+     * Turns on admission control (off by default): at most {@code maxInFlight} calls run at once,
+     * up to {@code maxQueued} more wait in a queue ordered by {@link Priority} and weighted fair
+     * share between tenants, and each tenant's token rate and spend cap ({@link #tenant}) are
+     * enforced before a call runs. A call not admitted fails with {@link AdmissionDeniedException}.
+     *
+     * @throws IllegalArgumentException when maxInFlight is below 1 or maxQueued below 0
+     */
+    public Builder admission(int maxInFlight, int maxQueued) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be >= 1 but was " + maxInFlight);
+      }
+      if (maxQueued < 0) {
+        throw new IllegalArgumentException("maxQueued must be >= 0 but was " + maxQueued);
+      }
+      this.maxInFlight = maxInFlight;
+      this.maxQueued = maxQueued;
+      return this;
+    }
+
+    /**
+     * Sets a tenant's admission policy: its weight in the fair share, tokens per minute and spend
+     * cap (used when {@link #admission} is on).
+     *
+     * @throws IllegalArgumentException when the tenant is blank
+     */
+    public Builder tenant(String tenant, TenantPolicy policy) {
+      tenantPolicies.put(requireText("tenant", tenant), Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** Sets the admission policy of tenants without their own (default {@link TenantPolicy#DEFAULT}). */
+    public Builder defaultTenantPolicy(TenantPolicy policy) {
+      this.defaultTenantPolicy = Objects.requireNonNull(policy, "defaultTenantPolicy");
+      return this;
+    }
+
+    /**
+     * Binds keys to a tenant (bring your own key): those keys serve only that tenant, and the
+     * tenant is served only by its own keys and the keys of the pools given to {@link
+     * #tenantPools}. Keys bound to no tenant serve every tenant without a binding.
+     *
+     * @throws IllegalArgumentException when no key has an alias, or a key is already bound to
+     *     another tenant or in a shared pool
+     */
+    public Builder tenantKeys(String tenant, String... aliases) {
+      requireText("tenant", tenant);
+      for (String a : aliases) {
+        requireKey(a, "tenantKeys");
+        String owner = keyOwners.get(a);
+        if (owner != null && !owner.equals(tenant)) {
+          throw new IllegalArgumentException("tenantKeys: key '" + a + "' is already bound to tenant '"
+              + owner + "'");
+        }
+        if (pooledKeys.contains(a)) {
+          throw new IllegalArgumentException("tenantKeys: key '" + a + "' is in a shared pool");
+        }
+        keyOwners.put(a, tenant);
+      }
+      tenantBindings.computeIfAbsent(tenant, t -> new LinkedHashSet<>()).addAll(List.of(aliases));
+      return this;
+    }
+
+    /**
+     * Names a pool of shared keys that tenants can be given with {@link #tenantPools}.
+     *
+     * @throws IllegalArgumentException when the name is blank, no key has an alias, or a key is
+     *     bound to a tenant
+     */
+    public Builder sharedPool(String name, String... aliases) {
+      requireText("sharedPool", name);
+      Set<String> pool = sharedPools.computeIfAbsent(name, n -> new LinkedHashSet<>());
+      for (String a : aliases) {
+        requireKey(a, "sharedPool");
+        if (keyOwners.containsKey(a)) {
+          throw new IllegalArgumentException("sharedPool: key '" + a + "' is bound to tenant '"
+              + keyOwners.get(a) + "'");
+        }
+        pool.add(a);
+        pooledKeys.add(a);
+      }
+      return this;
+    }
+
+    /**
+     * Serves {@code tenant} from the named shared pools (and its own keys, if any) only.
+     *
+     * @throws IllegalArgumentException when a pool is not defined with {@link #sharedPool}
+     */
+    public Builder tenantPools(String tenant, String... pools) {
+      requireText("tenant", tenant);
+      Set<String> bound = tenantBindings.computeIfAbsent(tenant, t -> new LinkedHashSet<>());
+      for (String p : pools) {
+        Set<String> keysOfPool = sharedPools.get(p);
+        if (keysOfPool == null) {
+          throw new IllegalArgumentException("tenantPools: no shared pool named '" + p
+              + "'; define it with sharedPool(...) first");
+        }
+        bound.addAll(keysOfPool);
+      }
+      return this;
+    }
+
+    /**
+     * Sets the price of a model (default {@link ModelPrice#builtIn(String)}), used for each
+     * result's {@link RoutedResponse#cost()}, the cost sums and tenants' spend caps.
+     */
+    public Builder price(String model, ModelPrice price) {
+      prices.put(requireText("model", model), Objects.requireNonNull(price, "price"));
+      return this;
+    }
+
+    /**
+     * Keeps a conversation on one organization while it has budget and health (default on), so
+     * Anthropic's per-organization prompt cache keeps serving it: calls that carry {@code
+     * cache_control} (or a {@link CallOptions#sessionKey}) are pinned, per tenant, to the
+     * organization that last answered them for the prompt cache's TTL (5 minutes, or 1 hour when a
+     * {@code cache_control} asks for {@code "ttl": "1h"}); a failed or unavailable organization is
+     * replaced by the next one that answers.
+     */
+    public Builder promptCacheAffinity(boolean on) {
+      this.affinity = on;
+      return this;
+    }
+
     /** Sets the timer used for waits; tests pass a fake driven by a fake ticker. */
     Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -631,7 +835,7 @@ public final class Switchboard implements AutoCloseable {
       boolean ownsStore = false;
       if (store == null) {
         store = Providers.find(StateStoreProvider.class, stateStoreName, loader)
-            .create(StateStoreConfig.defaults(ticker));
+            .create(new StateStoreConfig(ticker, maxBreakers, maxCachedResponses, Map.of()));
         ownsStore = true;
       }
       Transport t = transport;
@@ -656,6 +860,18 @@ public final class Switchboard implements AutoCloseable {
       Engine engine = new Engine(this, t, ownsTransport, store, ownsStore, strat, keySpecs,
           modelTiers, new PoolLimits(configured), s, scheduler == null);
       return new Switchboard(engine);
+    }
+
+    private void requireKey(String alias, String setting) {
+      if (keys.stream().noneMatch(k -> k.key.alias().equals(alias))) {
+        throw new IllegalArgumentException(setting + ": no key with alias '" + alias
+            + "'; add it with key(...) first");
+      }
+    }
+
+    /** Returns the keys bound to a tenant, for the engine. */
+    Map<String, String> keyOwners() {
+      return Map.copyOf(keyOwners);
     }
 
     private TierEntry tier(String model) {

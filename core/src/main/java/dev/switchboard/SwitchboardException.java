@@ -8,7 +8,7 @@ import java.util.List;
  */
 public abstract sealed class SwitchboardException extends RuntimeException
     permits RequestRejectedException, BudgetExhaustedException, DeadlineExceededException,
-    NoRouteException, RetriesExhaustedException {
+    NoRouteException, RetriesExhaustedException, UserCircuitOpenException, AdmissionDeniedException {
   private static final long serialVersionUID = 1L;
 
   private final transient List<AttemptRecord> attempts;
