@@ -15,6 +15,17 @@ import dev.switchboard.spi.RateLimitInfo;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.spi.TransportException;
 import dev.switchboard.spi.Verdict;
+import dev.switchboard.spi.ApiError;
+import dev.switchboard.spi.AttemptOptions;
+import dev.switchboard.spi.StreamEvent;
+import dev.switchboard.spi.Usage;
+import dev.switchboard.stream.Continuation;
+import dev.switchboard.stream.StreamDelivery;
+import dev.switchboard.stream.StreamGate;
+import dev.switchboard.stream.StreamInterruptedException;
+import dev.switchboard.stream.StreamOutcome;
+import dev.switchboard.stream.StreamTimeoutException;
+import dev.switchboard.stream.StreamTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * One call's attempt loop: plan → acquire → attempt → settle → (plan again | wait | end). Runs on
@@ -63,10 +75,25 @@ final class Call {
   private InFlight current;
   private Scheduler.Cancellable wake;
   private boolean awaitingProbe;
+  /** The caller's end of a stream; null for {@code send}. */
+  private final StreamDelivery delivery;
+  private final StreamTimeouts streamTimeouts;
+  private final boolean continueInterrupted;
+  /** Set once an interrupted answer is being continued on another route. */
+  private Continuation continuation;
+  /** Set when a stream failed after content and is not continued: the call ends at the next plan. */
+  private StreamOutcome interrupted;
+  /** True when the call ends with an error the caller made (its handler threw): passed on as is. */
+  private boolean callerFailure;
 
   Call(Engine e, long id, MessageRequest request, CallOptions options, long start,
-      long estimatedInput, Permit permit) {
+      long estimatedInput, Permit permit, StreamDelivery delivery) {
     this.e = e;
+    this.delivery = delivery;
+    this.streamTimeouts = options.streamTimeouts() != null ? options.streamTimeouts()
+        : e.streamTimeouts;
+    this.continueInterrupted = options.continueInterrupted() != null
+        ? options.continueInterrupted() : e.continueStreams;
     this.id = id;
     this.request = request;
     this.userId = options.userId();
@@ -121,9 +148,13 @@ final class Call {
         throw ex;
       }
       Engine.LOG.error("Switchboard call {} failed unexpectedly: {}", id, ex.toString());
+      StreamGate gate;
       synchronized (this) {
-        abandonCurrent();
+        gate = abandonCurrent();
         finish(null, ex);
+      }
+      if (gate != null) {
+        gate.cancel();
       }
     }
   }
@@ -145,6 +176,10 @@ final class Call {
       return;
     }
     awaitingProbe = false;
+    if (interrupted != null) {
+      finish(null, interruption(interrupted.cause()));
+      return;
+    }
     long now = e.ticker.read();
     if (now - deadline >= 0) {
       fail(new DeadlineExceededException("deadline of " + Duration.ofNanos(deadline - start)
@@ -269,6 +304,11 @@ final class Call {
       fail(new NoRouteException("no usable route: every key is disabled, lacks the models "
           + modelNames() + ", or every model's breaker is open", attempts));
     }
+  }
+
+  /** Returns the attempts made so far (for a call that ended with a stream interruption). */
+  synchronized List<AttemptRecord> attemptsSoFar() {
+    return List.copyOf(attempts);
   }
 
   /** Returns true when the call's fell back to a later tier at some point. */
@@ -412,6 +452,10 @@ final class Call {
     InFlight f = new InFlight(t, c, mp, rp, reservation, now, attemptNo);
     f.poolProbe = poolProbe;
     current = f;
+    if (delivery != null) {
+      startStream(f, now);
+      return;
+    }
     CompletableFuture<ProviderResponse> future;
     try {
       future = e.transport.send(c.key.key(), request.withModel(tier.model()),
@@ -432,6 +476,149 @@ final class Call {
     future.whenComplete((resp, err) -> onAttemptDone(f, resp, err));
   }
 
+  /**
+   * Starts one streaming attempt: a {@link StreamGate} watches it (timeouts, buffering until the
+   * first content delta) and reports its outcome to {@link #onStreamDone}.
+   */
+  private void startStream(InFlight f, long now) {
+    RouteCandidate c = f.candidate;
+    MessageRequest req = (continuation != null ? continuation.request() : request)
+        .withModel(c.tier.model());
+    Consumer<StreamEvent> down = continuation == null ? delivery::deliver
+        : continuation.stitch(delivery::deliver);
+    long remaining = Math.max(1, deadline - now);
+    // the transport's own timers are a backstop in real time; the gate's watchdogs decide
+    AttemptOptions options = e.attemptOptions
+        .withTimeout(Duration.ofNanos(Math.min(saturatedNanos(streamTimeouts.firstByte()),
+            remaining)))
+        .withReadTimeout(streamTimeouts.idle().plus(streamTimeouts.pingAllowance())
+            .plusSeconds(5));
+    StreamGate gate = StreamGate.builder(e.ticker, e.streamScheduler).timeouts(streamTimeouts)
+        .deadline(deadline).downstream(down).observer(new AttemptObserver(f)).build();
+    f.gate = gate;
+    delivery.attach(gate);
+    gate.start(l -> e.transport.stream(c.key.key(), req, options, l));
+  }
+
+  /** Hears one streaming attempt: usage as it arrives, then its outcome. */
+  private final class AttemptObserver implements StreamGate.Observer {
+    private final InFlight f;
+
+    AttemptObserver(InFlight f) {
+      this.f = f;
+    }
+
+    /**
+     * Corrects the budget lease as usage arrives: the real input at {@code message_start}, and
+     * output beyond the reservation. Runs under the gate's lock, so it takes no lock of the call.
+     */
+    @Override
+    public void onUsage(Usage increment, Usage total) {
+      f.streamUsage = total;
+      Demand held = f.reservation.reserved();
+      long input = total.rateLimitedInputTokens();
+      long output = Math.max(held.outputTokens(), total.outputTokens());
+      if (input > 0 && (input != held.inputTokens() || output != held.outputTokens())) {
+        f.reservation.adjust(new Demand(held.requests(), input, output));
+      }
+    }
+
+    @Override
+    public void onOutcome(StreamOutcome outcome) {
+      onStreamDone(f, outcome);
+    }
+  }
+
+  /**
+   * Turns a streaming attempt's outcome into what {@link #handle} understands. Before content
+   * reached the caller, any failure is an ordinary failed attempt (retried elsewhere, invisibly).
+   * After, the call either continues the answer on another route or ends interrupted.
+   */
+  private synchronized void onStreamDone(InFlight f, StreamOutcome o) {
+    if (f.done) {
+      return;
+    }
+    f.done = true;
+    Usage used = o.usage();
+    if (o.kind() != StreamOutcome.Kind.COMPLETE
+        && (used.inputTokens() > 0 || used.outputTokens() > 0)) {
+      // the stream said what it used: keep that, give back the rest
+      f.reservation.settle(new Demand(1, used.rateLimitedInputTokens(), used.outputTokens()));
+    }
+    ProviderResponse resp = null;
+    Throwable err = null;
+    Throwable terminal = null;
+    switch (o.kind()) {
+      case COMPLETE -> resp = completed(o);
+      case REJECTED -> {
+        resp = o.response().orElse(null);
+        if (resp == null) {
+          err = new TransportException(TransportException.Kind.IO, "rejected without a response");
+        }
+      }
+      case ERROR_EVENT -> resp = fromErrorEvent(o);
+      case TIMEOUT -> err = new TransportException(TransportException.Kind.TIMEOUT,
+          o.cause().getMessage(), o.cause());
+      case BROKEN -> err = o.cause();
+      case CANCELLED -> terminal = new CancellationException("stream cancelled");
+      case HANDLER_FAILED -> {
+        terminal = o.cause();
+        callerFailure = true;
+      }
+    }
+    if (terminal == null && o.kind() != StreamOutcome.Kind.COMPLETE && o.contentDelivered()) {
+      if (continueInterrupted && Continuation.isPossible(request, delivery)) {
+        continuation = Continuation.of(request, delivery);
+      } else {
+        interrupted = o;
+      }
+    }
+    attemptEnded(f, resp, err, terminal);
+  }
+
+  /** A synthetic 200 carrying the attempt's complete message and its headers' facts. */
+  private static ProviderResponse completed(StreamOutcome o) {
+    ProviderResponse headers = o.response().orElse(null);
+    ProviderResponse.Builder b = ProviderResponse.builder(headers != null ? headers.status() : 200)
+        .message(o.message().orElse(null));
+    if (headers != null) {
+      b.rateLimits(headers.rateLimits()).requestId(headers.requestId())
+          .organizationId(headers.organizationId());
+    }
+    return b.build();
+  }
+
+  /**
+   * An SSE {@code error} event as the response it would have been, had it come before the
+   * stream: {@code overloaded_error} a 529, {@code rate_limit_error} a 429, and so on.
+   */
+  static ProviderResponse fromErrorEvent(StreamOutcome o) {
+    ApiError error = o.error().orElse(ApiError.of("api_error", "error event without a body"));
+    int status = switch (error.type()) {
+      case "overloaded_error" -> 529;
+      case "rate_limit_error" -> 429;
+      case "invalid_request_error" -> 400;
+      case "authentication_error" -> 401;
+      case "permission_error" -> 403;
+      case "not_found_error" -> 404;
+      case "request_too_large" -> 413;
+      case "timeout_error" -> 504;
+      default -> 500;
+    };
+    ProviderResponse headers = o.response().orElse(null);
+    ProviderResponse.Builder b = ProviderResponse.builder(status).error(error);
+    if (headers != null) {
+      b.rateLimits(headers.rateLimits()).requestId(headers.requestId())
+          .organizationId(headers.organizationId());
+    }
+    return b.build();
+  }
+
+  private StreamInterruptedException interruption(Throwable cause) {
+    return new StreamInterruptedException(delivery.seenMessage().orElse(null), delivery.usage(),
+        cause, delivery.hasContent());
+  }
+
   private synchronized void onAttemptDone(InFlight f, ProviderResponse resp, Throwable err) {
     if (f.done) {
       return;
@@ -440,6 +627,14 @@ final class Call {
     if (f.timer != null) {
       f.timer.cancel();
     }
+    attemptEnded(f, resp, err, null);
+  }
+
+  /**
+   * The common end of an attempt: slots and probes given back, then {@link #handle}, or the call
+   * ended with {@code terminal} (a cancelled stream, a handler that threw).
+   */
+  private void attemptEnded(InFlight f, ProviderResponse resp, Throwable err, Throwable terminal) {
     f.candidate.stats.inFlight.decrementAndGet();
     // the key's slot is given back only after handle() has disabled a faulty key, so no other
     // call can take the slot of a key about to be disabled
@@ -463,7 +658,22 @@ final class Call {
         releasePermits(f);
         return;
       }
+      if (terminal != null) {
+        f.reservation.keep();
+        releasePermits(f);
+        finish(null, terminal);
+        return;
+      }
       handle(f, resp, err);
+      if (interrupted != null && !result.isDone()) {
+        // breakers, cooldowns and budgets have learned from the failure; the caller's stream
+        // ends now rather than after a backoff
+        if (wake != null) {
+          wake.cancel();
+          wake = null;
+        }
+        finish(null, interruption(interrupted.cause()));
+      }
     } catch (RuntimeException | Error ex) {
       if (ex instanceof VirtualMachineError) {
         throw ex;
@@ -490,6 +700,9 @@ final class Call {
     if (err != null || resp == null) {
       failure = asTransportException(f, err);
       v = classify(failure);
+      if (failure.getCause() instanceof StreamTimeoutException ste) {
+        v = new Verdict(v.outcome(), v.retryable(), v.reason() + ": " + ste.getMessage());
+      }
     } else {
       status = resp.status();
       v = classify(resp);
@@ -601,7 +814,8 @@ final class Call {
     record(Engine.routeBreaker(c.route), f.routePermit, false);
     c.stats.recordLatency(latency);
     safeOnResult(c, true, latency);
-    MessageResponse m = resp.message().orElse(null);
+    MessageResponse m = delivery != null ? delivery.seenMessage().orElse(null)
+        : resp.message().orElse(null);
     if (m == null) {
       fail(new RetriesExhaustedException("HTTP " + resp.status() + " carried no message", false,
           attempts));
@@ -613,7 +827,8 @@ final class Call {
       e.affinity.pin(affinityKey, c.organization(), affinityTtl);
     }
     RoutedResponse r = new RoutedResponse(m, c.tier.model(), c.keyAlias(), attempts, f.tier > 0,
-        Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false, cost);
+        Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false, cost, continuation != null,
+        delivery == null ? java.util.Optional.empty() : java.util.Optional.of(delivery.stats()));
     finish(r, null);
   }
 
@@ -807,6 +1022,11 @@ final class Call {
     if (result.isDone()) {
       return;
     }
+    if (r == null && delivery != null && delivery.hasContent() && !callerFailure
+        && !(ex instanceof StreamInterruptedException) && !(ex instanceof CancellationException)) {
+      // content already reached the caller: whatever ended the call interrupted its answer
+      ex = interruption(ex);
+    }
     // the CallFinished event is emitted by the Front, which may still answer degraded
     if (r != null) {
       result.complete(r);
@@ -815,26 +1035,42 @@ final class Call {
     }
   }
 
-  private synchronized void onCancelled() {
-    if (wake != null) {
-      wake.cancel();
-      wake = null;
+  private void onCancelled() {
+    StreamGate gate;
+    synchronized (this) {
+      if (wake != null) {
+        wake.cancel();
+        wake = null;
+      }
+      gate = abandonCurrent();
     }
-    abandonCurrent();
+    if (gate != null) {
+      gate.cancel(); // closes the connection; its outcome finds the call done
+    }
   }
 
-  /** Cancels the attempt in flight, giving its budget and breaker slots back. */
-  private void abandonCurrent() {
+  /**
+   * Cancels the attempt in flight, giving its budget and breaker slots back (a stream keeps what
+   * it reported using). Returns the attempt's stream gate, for the caller to cancel outside this
+   * call's lock.
+   */
+  private StreamGate abandonCurrent() {
     InFlight f = current;
     if (f == null) {
-      return;
+      return null;
     }
     current = null;
-    f.reservation.refund();
+    Usage used = f.streamUsage;
+    if (used != null && (used.inputTokens() > 0 || used.outputTokens() > 0)) {
+      f.reservation.settle(new Demand(1, used.rateLimitedInputTokens(), used.outputTokens()));
+    } else {
+      f.reservation.refund();
+    }
     releasePermits(f);
     if (f.future != null) {
       f.future.cancel(true);
     }
+    return f.gate;
   }
 
   private String modelNames() {
@@ -865,6 +1101,10 @@ final class Call {
     volatile CompletableFuture<ProviderResponse> future;
     volatile Scheduler.Cancellable timer;
     volatile boolean timedOut;
+    /** A streaming attempt's gate; null for send. */
+    volatile StreamGate gate;
+    /** A streaming attempt's cumulative usage as reported so far; null before any. */
+    volatile Usage streamUsage;
     KeyHealth poolProbe;
     boolean done;
     boolean permitsReleased;

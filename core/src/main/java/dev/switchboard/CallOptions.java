@@ -3,6 +3,7 @@ package dev.switchboard;
 import dev.switchboard.admission.Priority;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.MessageResponse;
+import dev.switchboard.stream.StreamTimeouts;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -27,7 +28,7 @@ public final class CallOptions {
 
   /** No user, and the router's default deadline, attempts and attempt timeout. */
   public static final CallOptions DEFAULT = new CallOptions(null, null, 0, null, null,
-      Priority.STANDARD, false, false, null, null);
+      Priority.STANDARD, false, false, null, null, null, null);
 
   private final String userId;
   private final Duration deadline;
@@ -39,10 +40,13 @@ public final class CallOptions {
   private final boolean allowDegraded;
   private final Function<MessageRequest, MessageResponse> fallback;
   private final String sessionKey;
+  private final StreamTimeouts streamTimeouts;
+  private final Boolean continueInterrupted;
 
   private CallOptions(String userId, Duration deadline, int maxAttempts, Duration attemptTimeout,
       String tenant, Priority priority, boolean cacheable, boolean allowDegraded,
-      Function<MessageRequest, MessageResponse> fallback, String sessionKey) {
+      Function<MessageRequest, MessageResponse> fallback, String sessionKey,
+      StreamTimeouts streamTimeouts, Boolean continueInterrupted) {
     this.userId = userId;
     this.deadline = deadline;
     this.maxAttempts = maxAttempts;
@@ -53,6 +57,8 @@ public final class CallOptions {
     this.allowDegraded = allowDegraded;
     this.fallback = fallback;
     this.sessionKey = sessionKey;
+    this.streamTimeouts = streamTimeouts;
+    this.continueInterrupted = continueInterrupted;
   }
 
   /**
@@ -71,7 +77,7 @@ public final class CallOptions {
       throw new IllegalArgumentException("userId must not be blank but was '" + userId + "'");
     }
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -84,7 +90,7 @@ public final class CallOptions {
       throw new IllegalArgumentException("tenant must not be blank but was '" + tenant + "'");
     }
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -95,7 +101,7 @@ public final class CallOptions {
    */
   public CallOptions deadline(Duration deadline) {
     return new CallOptions(userId, positive("deadline", deadline), maxAttempts, attemptTimeout,
-        tenant, priority, cacheable, allowDegraded, fallback, sessionKey);
+        tenant, priority, cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -108,7 +114,7 @@ public final class CallOptions {
       throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
     }
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -119,7 +125,7 @@ public final class CallOptions {
    */
   public CallOptions attemptTimeout(Duration attemptTimeout) {
     return new CallOptions(userId, deadline, maxAttempts, positive("attemptTimeout", attemptTimeout),
-        tenant, priority, cacheable, allowDegraded, fallback, sessionKey);
+        tenant, priority, cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -128,7 +134,7 @@ public final class CallOptions {
    */
   public CallOptions priority(Priority priority) {
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant,
-        Objects.requireNonNull(priority, "priority"), cacheable, allowDegraded, fallback, sessionKey);
+        Objects.requireNonNull(priority, "priority"), cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -137,7 +143,7 @@ public final class CallOptions {
    */
   public CallOptions cacheable(boolean cacheable) {
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -146,7 +152,7 @@ public final class CallOptions {
    */
   public CallOptions allowDegraded(boolean allowDegraded) {
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -156,7 +162,7 @@ public final class CallOptions {
    */
   public CallOptions fallback(Function<MessageRequest, MessageResponse> fallback) {
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded || fallback != null, fallback, sessionKey);
+        cacheable, allowDegraded || fallback != null, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   /**
@@ -170,7 +176,38 @@ public final class CallOptions {
       throw new IllegalArgumentException("sessionKey must not be blank but was '" + sessionKey + "'");
     }
     return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
-        cacheable, allowDegraded, fallback, sessionKey);
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
+  }
+
+  /**
+   * Returns a copy whose stream (see {@link Switchboard#stream}) uses {@code timeouts} for time to
+   * first byte, time to first token and the idle gap, instead of the router's; null for the
+   * router's.
+   */
+  public CallOptions streamTimeouts(StreamTimeouts timeouts) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey, timeouts, continueInterrupted);
+  }
+
+  /**
+   * Returns a copy that decides, for this call's stream, whether an answer interrupted after
+   * content reached the caller is continued on another route (the partial answer sent back as an
+   * assistant prefill) rather than ended with a {@link dev.switchboard.stream.StreamInterruptedException};
+   * overrides {@link Switchboard.Builder#continueInterruptedStreams(boolean)}.
+   */
+  public CallOptions continueInterrupted(boolean continueInterrupted) {
+    return new CallOptions(userId, deadline, maxAttempts, attemptTimeout, tenant, priority,
+        cacheable, allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
+  }
+
+  /** Returns the stream timeouts set on these options, or null for the router's. */
+  public StreamTimeouts streamTimeouts() {
+    return streamTimeouts;
+  }
+
+  /** Returns whether interrupted streams are continued, or null for the router's default. */
+  public Boolean continueInterrupted() {
+    return continueInterrupted;
   }
 
   /** Returns the user id, or null. */
@@ -234,13 +271,15 @@ public final class CallOptions {
         && Objects.equals(deadline, c.deadline) && maxAttempts == c.maxAttempts
         && Objects.equals(attemptTimeout, c.attemptTimeout) && Objects.equals(tenant, c.tenant)
         && priority == c.priority && cacheable == c.cacheable && allowDegraded == c.allowDegraded
-        && Objects.equals(fallback, c.fallback) && Objects.equals(sessionKey, c.sessionKey);
+        && Objects.equals(fallback, c.fallback) && Objects.equals(sessionKey, c.sessionKey)
+        && Objects.equals(streamTimeouts, c.streamTimeouts)
+        && Objects.equals(continueInterrupted, c.continueInterrupted);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(userId, deadline, maxAttempts, attemptTimeout, tenant, priority, cacheable,
-        allowDegraded, fallback, sessionKey);
+        allowDegraded, fallback, sessionKey, streamTimeouts, continueInterrupted);
   }
 
   @Override
@@ -249,7 +288,9 @@ public final class CallOptions {
         + ", deadline=" + deadline + ", maxAttempts=" + (maxAttempts == 0 ? "default" : maxAttempts)
         + ", attemptTimeout=" + attemptTimeout + ", priority=" + priority
         + (cacheable ? ", cacheable" : "") + (allowDegraded ? ", allowDegraded" : "")
-        + (sessionKey == null ? "" : ", session=" + sessionKey) + "]";
+        + (sessionKey == null ? "" : ", session=" + sessionKey)
+        + (streamTimeouts == null ? "" : ", " + streamTimeouts)
+        + (continueInterrupted == null ? "" : ", continueInterrupted=" + continueInterrupted) + "]";
   }
 
   static Duration positive(String name, Duration d) {

@@ -25,6 +25,10 @@ import dev.switchboard.spi.Ticker;
 import dev.switchboard.spi.TokenEstimator;
 import dev.switchboard.spi.Transport;
 import dev.switchboard.stats.SlaStats;
+import dev.switchboard.stream.StreamDelivery;
+import dev.switchboard.stream.StreamHandler;
+import dev.switchboard.stream.StreamScheduler;
+import dev.switchboard.stream.StreamTimeouts;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -77,6 +81,10 @@ final class Engine {
   final AttemptOptions attemptOptions;
   final Scheduler scheduler;
   final boolean ownsScheduler;
+  /** The same scheduler, as the stream watchdogs take it. */
+  final StreamScheduler streamScheduler;
+  final StreamTimeouts streamTimeouts;
+  final boolean continueStreams;
 
   final ConcurrentHashMap<String, RouteStats> routes = new ConcurrentHashMap<>();
   final Map<String, KeyHealth> keyHealth;
@@ -176,10 +184,19 @@ final class Engine {
     this.attemptOptions = AttemptOptions.DEFAULT;
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
+    this.streamScheduler = (task, delay) -> scheduler.schedule(task, delay)::cancel;
+    this.streamTimeouts = b.streamTimeouts;
+    this.continueStreams = b.continueStreams;
   }
 
   CompletableFuture<RoutedResponse> submit(MessageRequest request, CallOptions options) {
-    return new Front(this, callIds.incrementAndGet(), request, options).start();
+    return new Front(this, callIds.incrementAndGet(), request, options, null).start();
+  }
+
+  CompletableFuture<RoutedResponse> submitStream(MessageRequest request, CallOptions options,
+      StreamHandler handler) {
+    StreamDelivery delivery = StreamDelivery.to(handler, ticker);
+    return new Front(this, callIds.incrementAndGet(), request, options, delivery).start();
   }
 
   /** Returns the price of {@code model}: configured, else built in. */

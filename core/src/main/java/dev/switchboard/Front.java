@@ -11,6 +11,8 @@ import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.MessageResponse;
 import dev.switchboard.spi.Outcome;
 import dev.switchboard.spi.RouterEvent;
+import dev.switchboard.stream.StreamDelivery;
+import dev.switchboard.stream.StreamStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -43,9 +45,12 @@ final class Front {
   private BreakerPermit userPermit;
   /** The attempt loop run for this caller; null when served by the cache or another's flight. */
   private volatile Call call;
+  /** The caller's end of a stream; null for {@code send}. */
+  private final StreamDelivery delivery;
 
-  Front(Engine e, long id, MessageRequest request, CallOptions options) {
+  Front(Engine e, long id, MessageRequest request, CallOptions options, StreamDelivery delivery) {
     this.e = e;
+    this.delivery = delivery;
     this.id = id;
     this.request = request;
     this.options = options;
@@ -104,6 +109,10 @@ final class Front {
       if (ex instanceof CancellationException) {
         inner.cancel(false);
         releaseUser();
+        if (delivery != null && !delivery.isDone()) {
+          delivery.cancel();
+          streamFinished(RouterEvent.StreamEnd.CANCELLED, null, null, false);
+        }
       }
     });
     inner.whenComplete((r, ex) -> onRouted(r, ex, cacheKey, follower));
@@ -111,7 +120,7 @@ final class Front {
   }
 
   private String cacheKey() {
-    if (e.cachePolicy == null || !e.cachePolicy.isCacheable(request, options.cacheable())) {
+    if (delivery != null || e.cachePolicy == null || !e.cachePolicy.isCacheable(request, options.cacheable())) {
       return null;
     }
     List<String> chain = e.tiers.stream().map(ModelTier::model).toList();
@@ -121,7 +130,7 @@ final class Front {
   /** Admission (when configured), then the attempt loop. */
   private CompletableFuture<RoutedResponse> routed() {
     if (e.admission == null) {
-      Call c = new Call(e, id, request, options, start, estimatedInput, null);
+      Call c = new Call(e, id, request, options, start, estimatedInput, null, delivery);
       call = c;
       c.start();
       return c.result;
@@ -145,7 +154,7 @@ final class Front {
         permit.releaseUnused();
         return;
       }
-      Call c = new Call(e, id, request, options, start, estimatedInput, permit);
+      Call c = new Call(e, id, request, options, start, estimatedInput, permit, delivery);
       call = c;
       c.result.whenComplete((r, x) -> {
         if (r != null) {
@@ -184,7 +193,7 @@ final class Front {
       return;
     }
     Throwable cause = unwrap(ex);
-    if (options.allowDegraded() && degradable(cause)) {
+    if (delivery == null && options.allowDegraded() && degradable(cause)) {
       CachedResponse stale = cacheKey == null ? null : lookup(cacheKey, true);
       if (stale != null) {
         end(fromCache(stale.response(), true), null, true, true);
@@ -265,7 +274,8 @@ final class Front {
     long latency = e.ticker.read() - start;
     Call c = call;
     List<AttemptRecord> attempts = r != null ? r.attempts()
-        : ex instanceof SwitchboardException se ? se.attempts() : List.of();
+        : ex instanceof SwitchboardException se ? se.attempts()
+        : c != null ? c.attemptsSoFar() : List.of();
     AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     Outcome outcome = r != null ? Outcome.SUCCESS
         : last != null ? last.outcome()
@@ -274,6 +284,18 @@ final class Front {
     String model = r != null ? r.model() : last != null ? last.model() : e.tiers.get(0).model();
     String alias = r != null ? r.keyAlias() : last != null ? last.keyAlias() : null;
     boolean fellBack = r != null ? r.fellBack() : c != null && c.fellBack();
+    if (delivery != null) {
+      // the handler's terminal call comes before the future completes
+      if (r != null) {
+        delivery.complete(r.continued());
+        streamFinished(RouterEvent.StreamEnd.COMPLETE, model, alias, r.continued());
+      } else {
+        boolean afterContent = delivery.hasContent();
+        delivery.fail(ex);
+        streamFinished(afterContent ? RouterEvent.StreamEnd.INTERRUPTED
+            : RouterEvent.StreamEnd.FAILED, model, alias, false);
+      }
+    }
     e.listener.emit(new RouterEvent.CallFinished(id, user, model, alias, r != null, outcome,
         attempts.size(), latency, fellBack, cached, r != null && r.degraded()));
     if (r != null) {
@@ -284,6 +306,14 @@ final class Front {
     } else {
       result.completeExceptionally(ex);
     }
+  }
+
+  private void streamFinished(RouterEvent.StreamEnd end, String model, String alias,
+      boolean continued) {
+    StreamStats st = delivery.stats();
+    e.listener.emit(new RouterEvent.StreamFinished(id, model, alias,
+        st.timeToFirstToken().map(Duration::toNanos).orElse(-1L), delivery.usage().outputTokens(),
+        st.outputTokensPerSecond(), st.totalDuration().toNanos(), end, continued));
   }
 
   /** A call that ended on a request fault or a prompt too long: the user's doing. */

@@ -23,6 +23,8 @@ import dev.switchboard.spi.StateStoreConfig;
 import dev.switchboard.spi.StateStoreProvider;
 import dev.switchboard.spi.StrategyContext;
 import dev.switchboard.spi.Ticker;
+import dev.switchboard.stream.StreamHandler;
+import dev.switchboard.stream.StreamTimeouts;
 import dev.switchboard.spi.TokenEstimator;
 import dev.switchboard.spi.Transport;
 import dev.switchboard.spi.TransportConfig;
@@ -150,6 +152,43 @@ public final class Switchboard implements AutoCloseable {
   }
 
   /**
+   * Streams {@code request} through the router: the same key and model selection, budgets,
+   * breakers, deadline, admission and listener as {@link #sendAsync}, with the answer delivered as
+   * typed events to {@code handler} as they arrive.
+   *
+   * <p>An attempt that fails before any content reached the handler (a 429 or 529 before the
+   * stream starts, no headers or no first token in time, an {@code error} event or a dropped
+   * connection before the first content delta) is retried on another key or the next model tier,
+   * invisibly: the handler sees one clean stream. A failure after content reached the handler ends
+   * the stream with a {@link dev.switchboard.stream.StreamInterruptedException} carrying the
+   * partial message and usage, unless continuation is on ({@link
+   * Builder#continueInterruptedStreams(boolean)}, {@link CallOptions#continueInterrupted(boolean)}):
+   * then the partial answer is sent to another route as an assistant prefill and the rest of the
+   * answer continues the same stream. Timeouts: {@link Builder#streamTimeouts}, bounded by the
+   * call's deadline. Budgets are corrected from {@code message_start}/{@code message_delta} usage
+   * as it arrives; a failed or cancelled stream keeps only what it used.
+   *
+   * <p>The handler gets exactly one terminal call ({@code onComplete} or {@code onError}) before
+   * the returned future completes: with the routed response (the whole message, {@link
+   * RoutedResponse#stream()} statistics, {@link RoutedResponse#continued()}) or exceptionally as
+   * the handler's {@code onError}. Cancelling the future closes the HTTP stream at once. The
+   * response cache, single-flight and degraded answers do not apply to streams.
+   *
+   * @throws IllegalStateException when the router is closed
+   * @throws NullPointerException when an argument is null
+   */
+  public CompletableFuture<RoutedResponse> stream(MessageRequest request, CallOptions options,
+      StreamHandler handler) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("this Switchboard is closed");
+    }
+    return engine.submitStream(request, options, handler);
+  }
+
+  /**
    * Counts the input tokens of {@code request} with the API's free {@code count_tokens} endpoint,
    * using the first enabled key allowed the request's model. No budget is taken (token counting
    * has its own limits) and nothing is retried.
@@ -258,6 +297,8 @@ public final class Switchboard implements AutoCloseable {
     private final Set<String> pooledKeys = new java.util.HashSet<>();
     final Map<String, ModelPrice> prices = new HashMap<>();
     boolean affinity = true;
+    StreamTimeouts streamTimeouts = StreamTimeouts.DEFAULT;
+    boolean continueStreams;
 
     private Builder() {}
 
@@ -766,6 +807,31 @@ public final class Switchboard implements AutoCloseable {
      */
     public Builder promptCacheAffinity(boolean on) {
       this.affinity = on;
+      return this;
+    }
+
+    /**
+     * Sets the timeouts of streamed calls (default {@link StreamTimeouts#DEFAULT}: first byte 60 s,
+     * first token 120 s, idle 30 s plus 60 s when only pings arrive); each is also bounded by the
+     * call's deadline. Lower them for interactive traffic so a stalled stream moves to another
+     * route sooner.
+     *
+     * @throws NullPointerException when timeouts is null
+     */
+    public Builder streamTimeouts(StreamTimeouts timeouts) {
+      this.streamTimeouts = Objects.requireNonNull(timeouts, "streamTimeouts");
+      return this;
+    }
+
+    /**
+     * Turns on (default off) the continuation of streams interrupted after content reached the
+     * caller: the partial answer is sent to another route as an assistant prefill and its
+     * continuation is stitched into the same stream, so the caller sees one answer (marked
+     * {@link RoutedResponse#continued()}). Not possible after a {@code tool_use} or thinking block
+     * has started; such streams end with a {@link dev.switchboard.stream.StreamInterruptedException}.
+     */
+    public Builder continueInterruptedStreams(boolean on) {
+      this.continueStreams = on;
       return this;
     }
 

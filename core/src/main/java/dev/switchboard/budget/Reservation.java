@@ -16,7 +16,7 @@ public final class Reservation {
   private final BudgetStore store;
   private final String pool;
   private final PoolLimits limits;
-  private final Demand reserved;
+  private Demand reserved;
   private final AtomicBoolean ended = new AtomicBoolean();
 
   private Reservation(BudgetStore store, String pool, PoolLimits limits, Demand reserved) {
@@ -50,13 +50,31 @@ public final class Reservation {
     return pool;
   }
 
-  /** Returns what was reserved. */
-  public Demand reserved() {
+  /** Returns what is reserved now (the estimate, or what {@link #adjust} made of it). */
+  public synchronized Demand reserved() {
     return reserved;
   }
 
+  /**
+   * Corrects what the lease holds to {@code now} while it stays open: a stream that learns its
+   * real input tokens at {@code message_start} gives back the over-estimate at once, and one whose
+   * output outgrows the reservation takes the excess as it goes. Does nothing once ended.
+   *
+   * @return false if already ended
+   */
+  public synchronized boolean adjust(Demand now) {
+    if (ended.get()) {
+      return false;
+    }
+    if (!now.equals(reserved)) {
+      store.settle(pool, limits.of(pool), reserved, now);
+      reserved = now;
+    }
+    return true;
+  }
+
   /** Corrects the reservation to {@code actual} (refund or debt); returns false if already ended. */
-  public boolean settle(Demand actual) {
+  public synchronized boolean settle(Demand actual) {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
@@ -70,7 +88,7 @@ public final class Reservation {
   }
 
   /** Ends the lease keeping the whole reservation as spent; returns false if already ended. */
-  public boolean keep() {
+  public synchronized boolean keep() {
     return ended.compareAndSet(false, true);
   }
 

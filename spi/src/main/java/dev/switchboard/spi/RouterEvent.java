@@ -56,4 +56,35 @@ public sealed interface RouterEvent {
   record CallFinished(long callId, String userId, String model, String keyAlias, boolean success,
       Outcome outcome, int attempts, long latencyNanos, boolean fallback, boolean cached,
       boolean degraded) implements RouterEvent {}
+
+  /**
+   * A routed stream ended (before its {@link CallFinished}): its statistics as the caller saw them.
+   *
+   * @param model the model of the last attempt (null when no attempt was made)
+   * @param keyAlias the alias of the last attempt's key (null when none)
+   * @param timeToFirstTokenNanos from the call's start to the first content token the caller
+   *     received, or -1 when none arrived
+   * @param outputTokens output tokens the caller received (summed over a continuation)
+   * @param outputTokensPerSecond output tokens ÷ the time from the first token to the end (0 when
+   *     not measurable)
+   * @param durationNanos from the call's start to the stream's end
+   * @param outcome COMPLETE, INTERRUPTED (ended after content), FAILED (ended before content) or
+   *     CANCELLED (by the caller)
+   * @param continued true when the answer was finished on another route after an interruption
+   */
+  record StreamFinished(long callId, String model, String keyAlias, long timeToFirstTokenNanos,
+      long outputTokens, double outputTokensPerSecond, long durationNanos, StreamEnd outcome,
+      boolean continued) implements RouterEvent {}
+
+  /** How a routed stream ended, for {@link StreamFinished}. */
+  enum StreamEnd {
+    /** {@code message_stop} reached the caller. */
+    COMPLETE,
+    /** The stream failed after content had reached the caller. */
+    INTERRUPTED,
+    /** The stream failed before any content reached the caller. */
+    FAILED,
+    /** The caller cancelled it. */
+    CANCELLED
+  }
 }

@@ -35,6 +35,8 @@ public interface RouterListener {
       budgetWaited(e);
     } else if (event instanceof RouterEvent.RetryBudgetExhausted e) {
       retryBudgetExhausted(e);
+    } else if (event instanceof RouterEvent.StreamFinished e) {
+      streamFinished(e);
     } else if (event instanceof RouterEvent.CallFinished e) {
       callFinished(e);
     }
@@ -59,6 +61,8 @@ public interface RouterListener {
   default void budgetWaited(RouterEvent.BudgetWaited event) {}
 
   default void retryBudgetExhausted(RouterEvent.RetryBudgetExhausted event) {}
+
+  default void streamFinished(RouterEvent.StreamFinished event) {}
 
   default void callFinished(RouterEvent.CallFinished event) {}
 }

@@ -26,6 +26,8 @@ class RouterListenerTest {
         new RouterEvent.FellBack(1, "claude-opus-4-5", "claude-sonnet-4-5", "breaker open"),
         new RouterEvent.BudgetWaited(2, "claude-sonnet-4-5", 250_000_000),
         new RouterEvent.RetryBudgetExhausted(3, "retry budget spent"),
+        new RouterEvent.StreamFinished(4, "claude-sonnet-4-5", "team-c", 300_000_000, 120, 42.5,
+            3_100_000_000L, RouterEvent.StreamEnd.COMPLETE, false),
         new RouterEvent.CallFinished(1, "user-1", "claude-sonnet-4-5", "team-c", true, Outcome.SUCCESS, 2,
             9_000_000, true, false, false));
   }
@@ -48,6 +50,7 @@ class RouterListenerTest {
     @Override public void fellBack(RouterEvent.FellBack e) { record("fellBack", e); }
     @Override public void budgetWaited(RouterEvent.BudgetWaited e) { record("budgetWaited", e); }
     @Override public void retryBudgetExhausted(RouterEvent.RetryBudgetExhausted e) { record("retryBudgetExhausted", e); }
+    @Override public void streamFinished(RouterEvent.StreamFinished e) { record("streamFinished", e); }
     @Override public void callFinished(RouterEvent.CallFinished e) { record("callFinished", e); }
   }
 
@@ -76,6 +79,7 @@ class RouterListenerTest {
         "fellBack:FellBack",
         "budgetWaited:BudgetWaited",
         "retryBudgetExhausted:RetryBudgetExhausted",
+        "streamFinished:StreamFinished",
         "callFinished:CallFinished");
   }
 
