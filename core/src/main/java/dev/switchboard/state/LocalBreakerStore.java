@@ -7,6 +7,7 @@ import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerPermit;
 import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.BreakerStore;
+import dev.switchboard.spi.BreakerTransition;
 import dev.switchboard.spi.Ticker;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,6 +41,8 @@ final class LocalBreakerStore implements BreakerStore {
       new BreakerPermit(true, true, BreakerState.HALF_OPEN, BreakerState.HALF_OPEN, Duration.ZERO);
   private static final BreakerPermit FIRST_PROBE =
       new BreakerPermit(true, true, BreakerState.HALF_OPEN, BreakerState.OPEN, Duration.ZERO);
+
+  private static final BreakerState[] STATES = BreakerState.values();
 
   private final Ticker ticker;
   private final Cache<String, Breaker> breakers;
@@ -82,13 +85,35 @@ final class LocalBreakerStore implements BreakerStore {
 
   @Override
   public BreakerState record(String name, BreakerConfig config, BreakerPermit permit, boolean failure) {
+    int change = recordOutcome(name, config, permit, failure);
+    return change < 0 ? BreakerState.CLOSED : STATES[change % 3];
+  }
+
+  /**
+   * Records the outcome of a permitted call like {@link #record}, and returns the transition it
+   * caused (the states before and after, read under the breaker's monitor), or null when the
+   * state did not change.
+   */
+  BreakerTransition recordTransition(String name, BreakerConfig config, BreakerPermit permit, boolean failure) {
+    int change = recordOutcome(name, config, permit, failure);
+    if (change < 0 || change / 3 == change % 3) {
+      return null;
+    }
+    return new BreakerTransition(name, STATES[change / 3], STATES[change % 3]);
+  }
+
+  /**
+   * Records an outcome; returns {@code before.ordinal() * 3 + after.ordinal()}, or -1 when the
+   * breaker of a probe was forgotten meanwhile (a fresh one starts CLOSED). Allocates nothing.
+   */
+  private int recordOutcome(String name, BreakerConfig config, BreakerPermit permit, boolean failure) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(permit, "permit");
     Breaker b = breakers.getIfPresent(name);
     if (b == null) {
       if (permit.probe()) {
-        return BreakerState.CLOSED; // forgotten meanwhile; a fresh breaker starts CLOSED
+        return -1;
       }
       b = breakers.get(name, k -> new Breaker(config));
     }
@@ -104,7 +129,7 @@ final class LocalBreakerStore implements BreakerStore {
     if (after != before) {
       reweigh(name, b);
     }
-    return after;
+    return before.ordinal() * 3 + after.ordinal();
   }
 
   @Override

@@ -52,6 +52,20 @@ final class LocalHealthStore implements HealthStore {
     return Duration.ofNanos(left);
   }
 
+  /** Returns the nanoseconds {@code scope} stays cooled down, 0 when it is not; allocates nothing. */
+  long cooldownNanos(String scope) {
+    Long until = cooldownUntil.get(scope);
+    if (until == null) {
+      return 0;
+    }
+    long left = until - ticker.read();
+    if (left <= 0) {
+      cooldownUntil.remove(scope, until);
+      return 0;
+    }
+    return left;
+  }
+
   @Override
   public void disable(String scope, String reason) {
     Objects.requireNonNull(scope, "scope");

@@ -1,24 +1,45 @@
 package dev.switchboard.state;
 
+import dev.switchboard.spi.BreakerConfig;
+import dev.switchboard.spi.BreakerPermit;
 import dev.switchboard.spi.BreakerStore;
+import dev.switchboard.spi.BreakerTransition;
 import dev.switchboard.spi.BudgetStore;
 import dev.switchboard.spi.HealthStore;
+import dev.switchboard.spi.RateLimitInfo;
 import dev.switchboard.spi.ResponseCacheStore;
+import dev.switchboard.spi.RouteClaim;
+import dev.switchboard.spi.RouteSettlement;
+import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.StateStore;
 import dev.switchboard.spi.StateStoreConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-/** The in-process state home: four independent stores sharing one ticker. Thread-safe. */
+/**
+ * The in-process state home: four independent stores sharing one ticker. Thread-safe.
+ *
+ * <p>Routing: {@link #routingView()} is one shared view over the live stores (never stale, no
+ * allocation per read); {@link #claimRoute} is the SPI's composition of the stores (each step
+ * atomic on its own); {@link #settle} runs on the caller's thread, returns a completed stage, and
+ * reports breaker transitions exactly as they happened under each breaker's monitor.
+ */
 final class LocalStateStore implements StateStore {
   private final LocalBudgetStore budgets;
   private final LocalHealthStore health;
   private final LocalBreakerStore breakers;
   private final LocalResponseCacheStore responses;
+  private final LocalRoutingView view;
 
   LocalStateStore(StateStoreConfig config) {
     this.budgets = new LocalBudgetStore(config.ticker());
     this.health = new LocalHealthStore(config.ticker());
     this.breakers = new LocalBreakerStore(config.ticker(), config.maximumBreakers());
     this.responses = new LocalResponseCacheStore(config.ticker(), config.maximumCachedResponses());
+    this.view = new LocalRoutingView(health, breakers);
   }
 
   @Override
@@ -39,6 +60,49 @@ final class LocalStateStore implements StateStore {
   @Override
   public ResponseCacheStore responses() {
     return responses;
+  }
+
+  /** Returns the one view of this store: reads go straight to the live maps, no allocation. */
+  @Override
+  public RoutingView routingView() {
+    return view;
+  }
+
+  /**
+   * Settles on the caller's thread: corrects the budget, records or releases each permit
+   * (reporting the transitions seen under each breaker's monitor), observes the headers, and
+   * returns a completed stage.
+   */
+  @Override
+  public CompletionStage<List<BreakerTransition>> settle(RouteSettlement settlement) {
+    Objects.requireNonNull(settlement, "settlement");
+    RouteClaim claim = settlement.claim();
+    if (settlement.actual() != null) {
+      budgets.settle(claim.pool(), claim.limits(), claim.demand(), settlement.actual());
+    }
+    List<BreakerTransition> transitions = List.of();
+    BreakerConfig config = claim.breakerConfig();
+    for (int i = 0; i < claim.breakers().size(); i++) {
+      String name = claim.breakers().get(i);
+      BreakerPermit permit = settlement.grant().permits().get(i);
+      RouteSettlement.Verdict verdict = settlement.verdicts().get(i);
+      if (verdict == RouteSettlement.Verdict.RELEASE) {
+        breakers.release(name, config, permit);
+        continue;
+      }
+      BreakerTransition t = breakers.recordTransition(name, config, permit,
+          verdict == RouteSettlement.Verdict.FAILURE);
+      if (t != null) {
+        if (transitions.isEmpty()) {
+          transitions = new ArrayList<>(2);
+        }
+        transitions.add(t);
+      }
+    }
+    if (settlement.observed() != RateLimitInfo.NONE) {
+      budgets.observe(claim.pool(), settlement.observeLimits(), settlement.observed());
+    }
+    return CompletableFuture.completedFuture(transitions.isEmpty() ? transitions : List.copyOf(transitions));
   }
 
   LocalBreakerStore localBreakers() {

@@ -7,6 +7,7 @@ import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerPermit;
 import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.BreakerStore;
+import dev.switchboard.spi.BreakerTransition;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BucketLimits.Dimension;
 import dev.switchboard.spi.BudgetGrant;
@@ -18,6 +19,10 @@ import dev.switchboard.spi.HealthStore;
 import dev.switchboard.spi.MessageResponse;
 import dev.switchboard.spi.RateLimitInfo;
 import dev.switchboard.spi.ResponseCacheStore;
+import dev.switchboard.spi.RouteClaim;
+import dev.switchboard.spi.RouteGrant;
+import dev.switchboard.spi.RouteSettlement;
+import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.StateStore;
 import dev.switchboard.spi.Usage;
 import dev.switchboard.testkit.FakeTicker;
@@ -787,6 +792,331 @@ public abstract class StateStoreContract {
 
       assertThat(breakers.tryAcquire("user:2", count).permitted()).isTrue();
       assertThat(breakers.state("user:2", count)).isEqualTo(BreakerState.CLOSED);
+    }
+  }
+
+  @Nested
+  class Routing {
+    /** Count window of 4, judged from 2 calls at 50%, open 1 s doubling to 4 s, 1 probe. */
+    final BreakerConfig config = new BreakerConfig(BreakerConfig.WindowType.COUNT, 4, 2, 0.5,
+        Duration.ofSeconds(1), Duration.ofSeconds(4), 1);
+    final Demand demand = new Demand(1, 1_000, 500);
+
+    RouteClaim claim(String... breakers) {
+      return claim(demand, breakers);
+    }
+
+    RouteClaim claim(Demand demand, String... breakers) {
+      return new RouteClaim("org/opus", LIMITS, demand, List.of("key:a", "keymodel:a/m"), "pool:org/opus",
+          List.of(breakers), config);
+    }
+
+    List<BreakerTransition> settle(RouteClaim claim, RouteGrant grant, Demand actual,
+        RouteSettlement.Verdict... verdicts) throws Exception {
+      return settle(new RouteSettlement(claim, grant, actual, List.of(verdicts), RateLimitInfo.NONE, null));
+    }
+
+    List<BreakerTransition> settle(RouteSettlement settlement) throws Exception {
+      return store.settle(settlement).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Trips {@code name} with two failed claims in a pool of their own; returns the last transitions. */
+    List<BreakerTransition> trip(String name) throws Exception {
+      RouteClaim alone = new RouteClaim("trips", LIMITS, Demand.NONE, List.of(), null, List.of(name), config);
+      List<BreakerTransition> last = List.of();
+      for (int i = 0; i < 2; i++) {
+        RouteGrant grant = store.claimRoute(alone);
+        assertThat(grant.granted()).as("claim of %s: %s", name, grant).isTrue();
+        last = settle(alone, grant, Demand.NONE, RouteSettlement.Verdict.FAILURE);
+      }
+      return last;
+    }
+
+    void assertLevels(double requests, double input, double output) {
+      var levels = store.budgets().levels("org/opus", LIMITS);
+      assertThat(levels.requests()).as("requests").isEqualTo(requests);
+      assertThat(levels.inputTokens()).as("input tokens").isEqualTo(input);
+      assertThat(levels.outputTokens()).as("output tokens").isEqualTo(output);
+    }
+
+    @Test
+    void claimRoute_grantsPermitsAndTakesTheBudget() {
+      RouteGrant grant = store.claimRoute(claim("model:m", "route:a/m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.GRANTED);
+      assertThat(grant.permits()).hasSize(2).allSatisfy(p -> {
+        assertThat(p.permitted()).isTrue();
+        assertThat(p.probe()).isFalse();
+        assertThat(p.state()).isEqualTo(BreakerState.CLOSED);
+      });
+      assertThat(grant.budget()).isEqualTo(BudgetGrant.GRANTED);
+      assertThat(grant.transitions()).isEmpty();
+      assertLevels(59, 5_000, 100);
+    }
+
+    @Test
+    void claimRoute_firstDisabledScopeRefusesAndTakesNothing() {
+      store.health().disable("keymodel:a/m", "404 not_found_error");
+
+      RouteGrant grant = store.claimRoute(claim("model:m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.DISABLED);
+      assertThat(grant.scope()).isEqualTo("keymodel:a/m");
+      assertThat(grant.waitNanos()).isZero();
+      assertThat(grant.permits()).isEmpty();
+      assertLevels(60, 6_000, 600);
+      store.health().disable("key:a", "401 authentication_error");
+      assertThat(store.claimRoute(claim("model:m")).scope()).as("scopes are checked in order").isEqualTo("key:a");
+    }
+
+    @Test
+    void claimRoute_coolingReportsTheTimeLeftAndTakesNothing() {
+      store.health().coolDown("pool:org/opus", Duration.ofSeconds(10));
+      ticker.advance(Duration.ofSeconds(4));
+
+      RouteGrant grant = store.claimRoute(claim("model:m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.COOLING);
+      assertThat(grant.scope()).isEqualTo("pool:org/opus");
+      assertThat(grant.waitNanos()).isEqualTo(6 * SECOND);
+      assertLevels(60, 6_000, 600);
+      ticker.advance(Duration.ofSeconds(6));
+      assertThat(store.claimRoute(claim("model:m")).granted()).isTrue();
+    }
+
+    @Test
+    void claimRoute_withoutCooldownScopeIgnoresCooldowns() {
+      store.health().coolDown("pool:org/opus", Duration.ofSeconds(10));
+
+      RouteClaim unchecked = new RouteClaim("org/opus", LIMITS, demand, List.of(), null, List.of(), config);
+
+      assertThat(store.claimRoute(unchecked).granted()).isTrue();
+    }
+
+    @Test
+    void claimRoute_openBreakerReleasesEarlierPermitsAndLeavesTheBudgetUntouched() throws Exception {
+      trip("model:m");
+      ticker.advance(Duration.ofSeconds(1)); // model:m lets its one probe through
+      trip("route:a/m");
+      ticker.advanceMillis(300);
+
+      RouteGrant grant = store.claimRoute(claim("model:m", "route:a/m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.BREAKER_OPEN);
+      assertThat(grant.scope()).isEqualTo("route:a/m");
+      assertThat(grant.waitNanos()).isEqualTo(700_000_000L);
+      assertThat(grant.permits()).isEmpty();
+      assertThat(grant.transitions())
+          .containsExactly(new BreakerTransition("model:m", BreakerState.OPEN, BreakerState.HALF_OPEN));
+      assertLevels(60, 6_000, 600);
+      BreakerPermit probe = store.breakers().tryAcquire("model:m", config);
+      assertThat(probe.permitted()).as("the model's probe slot was given back").isTrue();
+      assertThat(probe.probe()).isTrue();
+    }
+
+    @Test
+    void claimRoute_budgetShortReleasesEveryBreaker() throws Exception {
+      trip("model:m");
+      ticker.advance(Duration.ofSeconds(1));
+      store.budgets().tryAcquire("org/opus", LIMITS, new Demand(60, 0, 0));
+
+      RouteGrant grant = store.claimRoute(claim("model:m", "route:a/m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.BUDGET_SHORT);
+      assertThat(grant.scope()).isNull();
+      assertThat(grant.waitNanos()).isEqualTo(SECOND); // one request at 1/s
+      assertThat(grant.budget().limitedBy()).isEqualTo(Dimension.REQUESTS);
+      assertThat(grant.transitions())
+          .containsExactly(new BreakerTransition("model:m", BreakerState.OPEN, BreakerState.HALF_OPEN));
+      assertThat(store.breakers().tryAcquire("model:m", config).probe()).as("probe slot given back").isTrue();
+      assertLevels(0, 6_000, 600);
+    }
+
+    @Test
+    void claimRoute_oversizeDemandNeverFits() {
+      RouteGrant grant = store.claimRoute(claim(new Demand(1, 6_001, 0), "model:m"));
+
+      assertThat(grant.status()).isEqualTo(RouteGrant.Status.BUDGET_SHORT);
+      assertThat(grant.waitNanos()).isEqualTo(Long.MAX_VALUE);
+      assertThat(grant.budget().limitedBy()).isEqualTo(Dimension.INPUT_TOKENS);
+    }
+
+    @Test
+    void claimRoute_halfOpenWithEveryProbeOutRefuses() throws Exception {
+      trip("model:m");
+      ticker.advance(Duration.ofSeconds(1));
+
+      RouteGrant probe = store.claimRoute(claim("model:m"));
+      RouteGrant refused = store.claimRoute(claim("model:m"));
+
+      assertThat(probe.granted()).isTrue();
+      assertThat(probe.permits().get(0).probe()).isTrue();
+      assertThat(probe.transitions())
+          .containsExactly(new BreakerTransition("model:m", BreakerState.OPEN, BreakerState.HALF_OPEN));
+      assertThat(refused.status()).isEqualTo(RouteGrant.Status.BREAKER_OPEN);
+      assertThat(refused.scope()).isEqualTo("model:m");
+      assertThat(refused.waitNanos()).isPositive();
+      assertThat(refused.transitions()).isEmpty();
+    }
+
+    @Test
+    void settle_actualUsageCorrectsTheReservation() throws Exception {
+      RouteClaim claim = claim("model:m", "route:a/m");
+      RouteGrant grant = store.claimRoute(claim);
+
+      List<BreakerTransition> transitions = settle(claim, grant, new Demand(1, 800, 120),
+          RouteSettlement.Verdict.SUCCESS, RouteSettlement.Verdict.SUCCESS);
+
+      assertThat(transitions).isEmpty();
+      assertLevels(59, 5_200, 480);
+    }
+
+    @Test
+    void settle_noneRefundsTheWholeReservation() throws Exception {
+      RouteClaim claim = claim("model:m");
+      RouteGrant grant = store.claimRoute(claim);
+
+      settle(claim, grant, Demand.NONE, RouteSettlement.Verdict.RELEASE);
+
+      assertLevels(60, 6_000, 600);
+    }
+
+    @Test
+    void settle_nullKeepsTheWholeReservation() throws Exception {
+      RouteClaim claim = claim("model:m");
+      RouteGrant grant = store.claimRoute(claim);
+
+      settle(claim, grant, null, RouteSettlement.Verdict.FAILURE);
+
+      assertLevels(59, 5_000, 100);
+    }
+
+    @Test
+    void settle_failuresTripTheBreakerAndReportTheTransition() throws Exception {
+      List<BreakerTransition> transitions = trip("model:m");
+
+      assertThat(transitions).containsExactly(new BreakerTransition("model:m", BreakerState.CLOSED, BreakerState.OPEN));
+      assertThat(store.breakers().state("model:m", config)).isEqualTo(BreakerState.OPEN);
+      assertThat(store.claimRoute(claim("model:m")).status()).isEqualTo(RouteGrant.Status.BREAKER_OPEN);
+    }
+
+    @Test
+    void settle_successfulProbeClosesTheBreaker() throws Exception {
+      trip("model:m");
+      ticker.advance(Duration.ofSeconds(1));
+      RouteClaim claim = claim("model:m", "route:a/m");
+      RouteGrant grant = store.claimRoute(claim);
+
+      List<BreakerTransition> transitions = settle(claim, grant, new Demand(1, 1_000, 500),
+          RouteSettlement.Verdict.SUCCESS, RouteSettlement.Verdict.SUCCESS);
+
+      assertThat(transitions).containsExactly(
+          new BreakerTransition("model:m", BreakerState.HALF_OPEN, BreakerState.CLOSED));
+      assertThat(store.breakers().state("model:m", config)).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void settle_releaseGivesTheProbeSlotBack() throws Exception {
+      trip("model:m");
+      ticker.advance(Duration.ofSeconds(1));
+      RouteClaim claim = claim("model:m");
+      RouteGrant probe = store.claimRoute(claim);
+      assertThat(store.claimRoute(claim).granted()).isFalse();
+
+      assertThat(settle(claim, probe, Demand.NONE, RouteSettlement.Verdict.RELEASE)).isEmpty();
+
+      RouteGrant again = store.claimRoute(claim);
+      assertThat(again.granted()).isTrue();
+      assertThat(again.permits().get(0).probe()).isTrue();
+      assertThat(store.breakers().state("model:m", config)).isEqualTo(BreakerState.HALF_OPEN);
+    }
+
+    @Test
+    void settle_observeLowersLevelsWithTheLearnedLimits() throws Exception {
+      RouteClaim claim = claim("model:m");
+      RouteGrant grant = store.claimRoute(claim);
+      BucketLimits learned = new BucketLimits(30, 6_000, 600);
+
+      settle(new RouteSettlement(claim, grant, null, List.of(RouteSettlement.Verdict.SUCCESS),
+          info("anthropic-ratelimit-requests-remaining", "20",
+              "anthropic-ratelimit-input-tokens-remaining", "4000"), learned));
+
+      var levels = store.budgets().levels("org/opus", learned);
+      assertThat(levels.requests()).isEqualTo(20.0);
+      assertThat(levels.inputTokens()).isEqualTo(4_500.0); // rounded to thousands by the API
+      assertThat(levels.outputTokens()).isEqualTo(100.0);
+    }
+
+    @Test
+    void settle_ofOneClaimDoesNotTouchAnotherPool() throws Exception {
+      RouteClaim claim = claim("model:m");
+      RouteGrant grant = store.claimRoute(claim);
+      store.budgets().tryAcquire("other", LIMITS, new Demand(10, 0, 0));
+
+      settle(claim, grant, Demand.NONE, RouteSettlement.Verdict.SUCCESS);
+
+      assertThat(store.budgets().levels("other", LIMITS).requests()).isEqualTo(50.0);
+    }
+
+    @Test
+    void routingView_seesDisableAndEnable() {
+      RoutingView view = store.routingView();
+      assertThat(view.disabledReason("key:a")).isNull();
+
+      store.health().disable("key:a", "401 authentication_error");
+      assertThat(view.disabledReason("key:a")).isEqualTo("401 authentication_error");
+
+      store.health().enable("key:a");
+      assertThat(view.disabledReason("key:a")).isNull();
+    }
+
+    @Test
+    void routingView_seesCooldownUntilItEnds() {
+      RoutingView view = store.routingView();
+      assertThat(view.cooldownNanos("pool:org/opus")).isZero();
+
+      store.health().coolDown("pool:org/opus", Duration.ofSeconds(10));
+      assertThat(view.cooldownNanos("pool:org/opus")).isEqualTo(10 * SECOND);
+
+      ticker.advance(Duration.ofSeconds(4));
+      assertThat(view.cooldownNanos("pool:org/opus")).isEqualTo(6 * SECOND);
+      ticker.advance(Duration.ofSeconds(6));
+      assertThat(view.cooldownNanos("pool:org/opus")).isZero();
+    }
+
+    @Test
+    void routingView_seesBreakerOpenThenHalfOpenThenClosed() throws Exception {
+      RoutingView view = store.routingView();
+      assertThat(view.breakerState("model:m", config)).isEqualTo(BreakerState.CLOSED);
+
+      trip("model:m");
+      assertThat(view.breakerState("model:m", config)).isEqualTo(BreakerState.OPEN);
+
+      ticker.advance(Duration.ofSeconds(1));
+      assertThat(view.breakerState("model:m", config)).isEqualTo(BreakerState.HALF_OPEN);
+      RouteClaim claim = claim("model:m");
+      RouteGrant probe = store.claimRoute(claim);
+      settle(claim, probe, Demand.NONE, RouteSettlement.Verdict.SUCCESS);
+      assertThat(view.breakerState("model:m", config)).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void claimRoute_concurrentClaimsNeverOverGrant() throws Exception {
+      BucketLimits limits = new BucketLimits(200, 0, 0);
+      RouteClaim claim = new RouteClaim("p", limits, new Demand(1, 0, 0), List.of("key:a"), "pool:p",
+          List.of("model:m", "route:a/m"), config);
+      AtomicLong granted = new AtomicLong();
+
+      runConcurrently(4, () -> {
+        for (int i = 0; i < 100; i++) {
+          if (store.claimRoute(claim).granted()) {
+            granted.incrementAndGet();
+          }
+        }
+      });
+
+      assertThat(granted.get()).isEqualTo(200);
+      assertThat(store.budgets().levels("p", limits).requests()).isEqualTo(0.0);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.redis;
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerPermit;
 import dev.switchboard.spi.BreakerState;
+import dev.switchboard.spi.BreakerStore;
 import dev.switchboard.spi.Ticker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  * to the cap, half-open probes), timed by the store's ticker. At most {@code maximumBreakers} are
  * kept, least recently used first out. One monitor guards them all (only used during outages).
  */
-final class FallbackBreakers {
+final class FallbackBreakers implements BreakerStore {
   private final Ticker ticker;
   private final long maximumBreakers;
   private final LinkedHashMap<String, Breaker> breakers = new LinkedHashMap<>(16, 0.75f, true);
@@ -25,7 +26,8 @@ final class FallbackBreakers {
     this.maximumBreakers = maximumBreakers;
   }
 
-  synchronized BreakerPermit tryAcquire(String name, BreakerConfig config) {
+  @Override
+  public synchronized BreakerPermit tryAcquire(String name, BreakerConfig config) {
     Breaker b = breaker(name, config);
     long now = ticker.read();
     if (b.state == BreakerState.CLOSED) {
@@ -49,7 +51,8 @@ final class FallbackBreakers {
         config.openDuration());
   }
 
-  synchronized BreakerState record(String name, BreakerConfig config, BreakerPermit permit, boolean failure) {
+  @Override
+  public synchronized BreakerState record(String name, BreakerConfig config, BreakerPermit permit, boolean failure) {
     Breaker existing = breakers.get(name);
     if (existing == null && permit.probe()) {
       return BreakerState.CLOSED;
@@ -81,19 +84,22 @@ final class FallbackBreakers {
     return b.state;
   }
 
-  synchronized void release(String name, BreakerPermit permit) {
+  @Override
+  public synchronized void release(String name, BreakerConfig config, BreakerPermit permit) {
     Breaker b = breakers.get(name);
     if (b != null && permit.probe() && b.state == BreakerState.HALF_OPEN && b.issued > b.succeeded) {
       b.issued--;
     }
   }
 
-  synchronized BreakerState state(String name) {
+  @Override
+  public synchronized BreakerState state(String name, BreakerConfig config) {
     Breaker b = breakers.get(name);
     return b == null ? BreakerState.CLOSED : b.effective(ticker.read());
   }
 
-  synchronized Map<String, BreakerState> notClosed() {
+  @Override
+  public synchronized Map<String, BreakerState> notClosed() {
     long now = ticker.read();
     Map<String, BreakerState> out = new TreeMap<>();
     for (Map.Entry<String, Breaker> e : breakers.entrySet()) {

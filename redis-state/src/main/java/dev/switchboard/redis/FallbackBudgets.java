@@ -4,6 +4,7 @@ import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BucketLimits.Dimension;
 import dev.switchboard.spi.BudgetGrant;
 import dev.switchboard.spi.BudgetLevels;
+import dev.switchboard.spi.BudgetStore;
 import dev.switchboard.spi.Demand;
 import dev.switchboard.spi.RateLimitInfo;
 import dev.switchboard.spi.Ticker;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that bucket's size (it is granted when the bucket is full), so a call that fits the real limit
  * is never refused for good during an outage. Each pool is guarded by its own monitor.
  */
-final class FallbackBudgets {
+final class FallbackBudgets implements BudgetStore {
   private static final double NANOS_PER_MINUTE = 60_000_000_000.0;
   private static final Dimension[] DIMENSIONS = Dimension.values();
 
@@ -40,7 +41,8 @@ final class FallbackBudgets {
     return limit == 0 ? 0 : Math.max(1, limit / instances);
   }
 
-  BudgetGrant tryAcquire(String pool, BucketLimits limits, Demand demand) {
+  @Override
+  public BudgetGrant tryAcquire(String pool, BucketLimits limits, Demand demand) {
     BucketLimits mine = share(limits);
     Pool p = pools.computeIfAbsent(pool, k -> new Pool(ticker.read()));
     synchronized (p) {
@@ -76,7 +78,8 @@ final class FallbackBudgets {
     }
   }
 
-  void settle(String pool, BucketLimits limits, Demand reserved, Demand actual) {
+  @Override
+  public void settle(String pool, BucketLimits limits, Demand reserved, Demand actual) {
     Pool p = pools.computeIfAbsent(pool, k -> new Pool(ticker.read()));
     synchronized (p) {
       p.advance(ticker.read(), share(limits));
@@ -89,7 +92,8 @@ final class FallbackBudgets {
     }
   }
 
-  void observe(String pool, BucketLimits limits, RateLimitInfo info) {
+  @Override
+  public void observe(String pool, BucketLimits limits, RateLimitInfo info) {
     Pool p = pools.computeIfAbsent(pool, k -> new Pool(ticker.read()));
     synchronized (p) {
       p.advance(ticker.read(), share(limits));
@@ -99,7 +103,8 @@ final class FallbackBudgets {
     }
   }
 
-  BudgetLevels levels(String pool, BucketLimits limits) {
+  @Override
+  public BudgetLevels levels(String pool, BucketLimits limits) {
     BucketLimits mine = share(limits);
     Pool p = pools.computeIfAbsent(pool, k -> new Pool(ticker.read()));
     synchronized (p) {

@@ -2,6 +2,7 @@ package dev.switchboard.redis;
 
 import dev.switchboard.spi.CachedResponse;
 import dev.switchboard.spi.MessageResponse;
+import dev.switchboard.spi.ResponseCacheStore;
 import dev.switchboard.spi.Ticker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * {@code maximumSize}, fresh for the ttl and then stale for {@code staleFor}, by the store's ticker.
  * Guarded by its own monitor (only used during outages).
  */
-final class FallbackCache {
+final class FallbackCache implements ResponseCacheStore {
   private final Ticker ticker;
   private final long maximumSize;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -22,7 +23,8 @@ final class FallbackCache {
     this.maximumSize = maximumSize;
   }
 
-  synchronized Optional<CachedResponse> get(String key, boolean allowStale) {
+  @Override
+  public synchronized Optional<CachedResponse> get(String key, boolean allowStale) {
     Entry e = entries.get(key);
     if (e == null) {
       return Optional.empty();
@@ -39,6 +41,11 @@ final class FallbackCache {
     return Optional.of(new CachedResponse(e.response, Duration.ofNanos(Math.max(0, now - e.storedAt)), fresh));
   }
 
+  @Override
+  public void put(String key, MessageResponse response, Duration ttl, Duration staleFor) {
+    put(key, response, Durations.nanos(ttl), Durations.nanos(staleFor));
+  }
+
   synchronized void put(String key, MessageResponse response, long ttlNanos, long staleNanos) {
     if (maximumSize == 0 || ttlNanos + staleNanos <= 0) {
       entries.remove(key);
@@ -53,7 +60,8 @@ final class FallbackCache {
     }
   }
 
-  synchronized void invalidate(String key) {
+  @Override
+  public synchronized void invalidate(String key) {
     entries.remove(key);
   }
 

@@ -105,6 +105,11 @@ final class Guard {
     }
   }
 
+  /** Tells the listener {@code message} (no secrets); a listener that throws is ignored. */
+  void tell(String message) {
+    emit(message);
+  }
+
   private void emit(String message) {
     try {
       listener.accept(message);

@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Cooldowns and disables in Redis. A cooldown is a key holding its end time and expiring with
  * {@code PX} (set by a script that never shortens a longer one, and indexes it for
  * {@link #cooldowns()}); reading one is one {@code EVALSHA} that compares the end with the
- * scripts' clock (the server's {@code TIME}). Disables live in one hash without TTL, until {@link #enable}. All
- * health keys share the {@code {health}} hash tag. Durations have millisecond precision in Redis
- * (rounded up). While Redis is degraded, the fallback answers (with the disables last seen
- * in Redis still in force), and what it recorded (disables, cooldowns) is written to Redis when
- * Redis answers again ({@link #replay}). Thread-safe.
+ * scripts' clock (the server's {@code TIME}). Disables live in one hash without TTL, until
+ * {@link #enable}. All health keys share the routing hash tag (see {@link Keys}). Durations have
+ * millisecond precision in Redis (rounded up). Every write also updates the store's routing view
+ * at once. While Redis is degraded, the fallback answers (with the disables last seen in Redis
+ * still in force), and what it recorded (disables, cooldowns) is written to Redis when Redis
+ * answers again ({@link #replay}). Thread-safe.
  */
 final class RedisHealthStore implements HealthStore {
   private final UnifiedJedis jedis;
@@ -26,15 +26,16 @@ final class RedisHealthStore implements HealthStore {
   private final Guard guard;
   private final FallbackHealth fallback;
   private final ScriptClock clock;
-  /** The disables last seen in Redis, answered from during an outage. */
-  private final ConcurrentHashMap<String, String> known = new ConcurrentHashMap<>();
+  private final RoutingSnapshot view;
 
-  RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback, ScriptClock clock) {
+  RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback, ScriptClock clock,
+      RoutingSnapshot view) {
     this.jedis = jedis;
     this.clock = clock;
     this.keys = keys;
     this.guard = guard;
     this.fallback = fallback;
+    this.view = view;
   }
 
   @Override
@@ -49,6 +50,7 @@ final class RedisHealthStore implements HealthStore {
     }
     long nanos = Durations.nanos(duration);
     guard.run(() -> coolDownInRedis(scope, nanos), () -> fallback.coolDown(scope, nanos));
+    view.cooled(scope, nanos);
   }
 
   private void coolDownInRedis(String scope, long nanos) {
@@ -72,11 +74,9 @@ final class RedisHealthStore implements HealthStore {
     String why = reason == null || reason.isBlank() ? "disabled" : reason;
     guard.run(() -> {
       jedis.hset(keys.disabled(), scope, why);
-      known.put(scope, why);
-    }, () -> {
-      fallback.enabled.remove(scope);
-      fallback.disabled.put(scope, why);
-    });
+      fallback.known.put(scope, why);
+    }, () -> fallback.disable(scope, why));
+    view.disabled(scope, why);
   }
 
   @Override
@@ -84,12 +84,10 @@ final class RedisHealthStore implements HealthStore {
     Objects.requireNonNull(scope, "scope");
     boolean pending = fallback.disabled.remove(scope) != null;
     boolean shared = guard.call(() -> {
-      known.remove(scope);
+      fallback.known.remove(scope);
       return jedis.hdel(keys.disabled(), scope) > 0;
-    }, () -> {
-      fallback.enabled.add(scope);
-      return known.remove(scope) != null;
-    });
+    }, () -> fallback.enable(scope));
+    view.enabled(scope);
     return pending || shared;
   }
 
@@ -99,29 +97,21 @@ final class RedisHealthStore implements HealthStore {
     return guard.call(() -> {
       String reason = jedis.hget(keys.disabled(), scope);
       if (reason == null) {
-        known.remove(scope);
+        fallback.known.remove(scope);
       } else {
-        known.put(scope, reason);
+        fallback.known.put(scope, reason);
       }
       return reason;
-    }, () -> {
-      String reason = fallback.disabled.get(scope);
-      return reason != null ? reason : known.get(scope);
-    });
+    }, () -> fallback.disabledReason(scope));
   }
 
   @Override
   public Map<String, String> disabled() {
     return guard.call(() -> {
       Map<String, String> all = jedis.hgetAll(keys.disabled());
-      known.keySet().retainAll(all.keySet());
-      known.putAll(all);
+      fallback.seen(all);
       return Collections.unmodifiableMap(new TreeMap<>(all));
-    }, () -> {
-      Map<String, String> all = new TreeMap<>(known);
-      all.putAll(fallback.disabled);
-      return Collections.unmodifiableMap(all);
-    });
+    }, fallback::disabled);
   }
 
   @Override
@@ -136,7 +126,7 @@ final class RedisHealthStore implements HealthStore {
         }
       }
       return Collections.unmodifiableMap(out);
-    }, () -> Collections.unmodifiableMap(fallback.cooldowns()));
+    }, fallback::cooldowns);
   }
 
   /**
@@ -151,7 +141,7 @@ final class RedisHealthStore implements HealthStore {
     }
     for (Map.Entry<String, String> e : fallback.disabled.entrySet()) {
       jedis.hset(keys.disabled(), e.getKey(), e.getValue());
-      known.put(e.getKey(), e.getValue());
+      fallback.known.put(e.getKey(), e.getValue());
       fallback.disabled.remove(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, Duration> e : fallback.cooldowns().entrySet()) {

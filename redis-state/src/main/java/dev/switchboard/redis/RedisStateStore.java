@@ -1,13 +1,20 @@
 package dev.switchboard.redis;
 
 import dev.switchboard.spi.BreakerStore;
+import dev.switchboard.spi.BreakerTransition;
 import dev.switchboard.spi.BudgetStore;
 import dev.switchboard.spi.HealthStore;
 import dev.switchboard.spi.ResponseCacheStore;
+import dev.switchboard.spi.RouteClaim;
+import dev.switchboard.spi.RouteGrant;
+import dev.switchboard.spi.RouteSettlement;
+import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.StateStore;
 import dev.switchboard.spi.Ticker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -34,7 +41,8 @@ import redis.clients.jedis.UnifiedJedis;
  * expires (cooldowns with their duration, budgets and breakers when idle, cache entries after
  * ttl + staleFor) except disables, which last until enabled.
  *
- * <p><b>Redis trouble never fails a call.</b> Operations run on the caller's thread, bounded by
+ * <p><b>Redis trouble never fails a call.</b> Operations run on the caller's thread (except
+ * {@link #settle} and the view refresh, which run on the store's two background threads), bounded by
  * the client's socket and connection timeouts — configure them (Jedis defaults to 2 s) and the
  * pool's {@code maxWait}. An operation that throws is answered by an embedded in-memory fallback
  * (budgets divided by {@link Builder#expectedInstances}), and so are the next ones without
@@ -44,7 +52,15 @@ import redis.clients.jedis.UnifiedJedis;
  * cooldowns recorded during the outage. Each switch is reported once to
  * {@link Builder#listener}.
  *
- * <p>Thread-safe. {@link #close()} does not close the client, which stays the caller's.
+ * <p><b>One round trip per routed attempt.</b> A router that plans with {@link #routingView()},
+ * claims with {@link #claimRoute} and settles with {@link #settle} costs one {@code EVALSHA} on
+ * its call path per attempt: the view is an in-memory copy refreshed in the background (one round
+ * trip every {@link Builder#viewRefresh}), a claim checks and takes everything in one script, and
+ * settlements are queued and sent in batches by one background thread. All routing keys share one
+ * hash tag for this (see the key layout in the README).
+ *
+ * <p>Thread-safe. {@link #close()} flushes queued settlements and stops the background threads;
+ * it does not close the client, which stays the caller's.
  */
 public final class RedisStateStore implements StateStore {
   /** The default key prefix. */
@@ -56,20 +72,28 @@ public final class RedisStateStore implements StateStore {
   private final RedisHealthStore health;
   private final RedisBreakerStore breakers;
   private final RedisResponseCacheStore responses;
-  private final FallbackCache fallbackCache;
+  private final FallbackState fallback;
+  private final RedisRouting routing;
 
   private RedisStateStore(Builder b) {
     this.keyPrefix = b.keyPrefix;
     this.guard = new Guard(b.ticker, Durations.nanos(b.timeout),
         Durations.nanos(b.probeInterval), b.listener);
     Keys keys = new Keys(b.keyPrefix);
+    this.fallback = new FallbackState(new FallbackBudgets(b.ticker, b.expectedInstances),
+        new FallbackHealth(b.ticker), new FallbackBreakers(b.ticker, b.maximumBreakers),
+        new FallbackCache(b.ticker, b.maximumCachedResponses));
+    // the view's deadlines run on the clock the scripts read: the store's ticker in production
+    Ticker viewTicker = b.scriptClock.ticker() != null ? b.scriptClock.ticker() : b.ticker;
+    RoutingSnapshot view = new RoutingSnapshot(viewTicker, guard, fallback.routingView());
     this.budgets = new RedisBudgetStore(b.client, keys, b.budgetIdleTtl.toMillis(), guard,
-        new FallbackBudgets(b.ticker, b.expectedInstances), b.scriptClock);
-    this.health = new RedisHealthStore(b.client, keys, guard, new FallbackHealth(b.ticker), b.scriptClock);
+        fallback.budgets(), b.scriptClock);
+    this.health = new RedisHealthStore(b.client, keys, guard, fallback.health(), b.scriptClock, view);
     this.breakers = new RedisBreakerStore(b.client, keys, b.breakerIdleTtl.toMillis(), guard,
-        new FallbackBreakers(b.ticker, b.maximumBreakers), b.scriptClock);
-    this.fallbackCache = new FallbackCache(b.ticker, b.maximumCachedResponses);
-    this.responses = new RedisResponseCacheStore(b.client, keys, guard, fallbackCache, b.scriptClock);
+        fallback.breakers(), b.scriptClock, view);
+    this.responses = new RedisResponseCacheStore(b.client, keys, guard, fallback.responses(), b.scriptClock);
+    this.routing = new RedisRouting(b.client, keys, guard, b.scriptClock, fallback, view,
+        b.budgetIdleTtl.toMillis(), b.breakerIdleTtl.toMillis(), b.viewRefresh, this::composedSettle);
     guard.onRecovery(health::replay);
   }
 
@@ -119,6 +143,61 @@ public final class RedisStateStore implements StateStore {
     return responses;
   }
 
+  /**
+   * Returns the routing view: an in-memory copy of the disabled scopes, cooldowns and non-CLOSED
+   * routing breakers, read without I/O. The first call loads it (one round trip); from then on a
+   * background thread refreshes it with one round trip every {@link Builder#viewRefresh}, and
+   * every write through this store (disable, enable, cooldown, breaker transition, what a claim
+   * found) updates it at once. A change made by another router shows up after the next refresh.
+   * Per-user ({@code user:…}) breakers are not in the view (they read CLOSED); ask
+   * {@link #breakers()}. While degraded, the view answers from the local fallback state.
+   */
+  @Override
+  public RoutingView routingView() {
+    return routing.view();
+  }
+
+  /**
+   * Claims a route in one {@code EVALSHA} ({@code route-claim.lua}): disabled scopes, cooldown,
+   * breakers in order (OPEN to HALF_OPEN by server time, probe slots) and the budget (three
+   * buckets refilled by server time), all or nothing, atomically. A claim naming a
+   * {@code user:…} breaker, which lives outside the routing slot, is composed of the per-concern
+   * stores instead (several round trips). While degraded, the local fallback answers.
+   *
+   * @throws NullPointerException when {@code claim} is null
+   */
+  @Override
+  public RouteGrant claimRoute(RouteClaim claim) {
+    Objects.requireNonNull(claim, "claim");
+    return Keys.routingBreakers(claim.breakers()) ? routing.claim(claim) : StateStore.super.claimRoute(claim);
+  }
+
+  /**
+   * Queues a settlement and returns at once: one background thread sends what is queued in
+   * batches of up to 64 per round trip ({@code route-settle.lua}) and completes each stage, on
+   * that thread, with the breaker transitions. Never blocks and never fails the caller: with
+   * Redis unavailable, or more than 10,000 settlements waiting, it settles in the local fallback
+   * and tells the listener (refunds settled there do not reach the shared budgets). After
+   * {@link #close()}, a settlement is sent on the caller's thread.
+   *
+   * @throws NullPointerException when {@code settlement} is null
+   */
+  @Override
+  public CompletionStage<List<BreakerTransition>> settle(RouteSettlement settlement) {
+    Objects.requireNonNull(settlement, "settlement");
+    return routing.settle(settlement);
+  }
+
+  /** The SPI's composition, for settlements of claims outside the routing slot. */
+  private List<BreakerTransition> composedSettle(RouteSettlement settlement) {
+    return StateStore.super.settle(settlement).toCompletableFuture().join();
+  }
+
+  /** Returns the routed-call path; for tests. */
+  RedisRouting routing() {
+    return routing;
+  }
+
   /** Returns true while the store answers from its local fallback because Redis failed or was slow. */
   public boolean degraded() {
     return guard.degraded();
@@ -129,10 +208,15 @@ public final class RedisStateStore implements StateStore {
     return keyPrefix;
   }
 
-  /** Drops the fallback's cached responses; the client is left open (it is the caller's). */
+  /**
+   * Sends the queued settlements (waiting at most 5 s, then settling what is left in the local
+   * fallback), stops the settlement and view threads, and drops the fallback's cached responses;
+   * the client is left open (it is the caller's).
+   */
   @Override
   public void close() {
-    fallbackCache.clear();
+    routing.close();
+    fallback.responses().clear();
   }
 
   @Override
@@ -156,6 +240,7 @@ public final class RedisStateStore implements StateStore {
     private Duration breakerIdleTtl = Duration.ofMinutes(10);
     private long maximumBreakers = 100_000;
     private long maximumCachedResponses = 10_000;
+    private Duration viewRefresh = Duration.ofMillis(250);
     private ScriptClock scriptClock = ScriptClock.SERVER;
 
     private Builder(UnifiedJedis client) {
@@ -278,6 +363,18 @@ public final class RedisStateStore implements StateStore {
             "maximumCachedResponses must be >= 0 but was " + maximumCachedResponses);
       }
       this.maximumCachedResponses = maximumCachedResponses;
+      return this;
+    }
+
+    /**
+     * Sets how often the routing view is refreshed from Redis in the background, one round trip
+     * each (default 250 ms): the longest a disable, cooldown or breaker trip made by another
+     * router stays unseen by this router's planning (claims always check Redis itself).
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder viewRefresh(Duration viewRefresh) {
+      this.viewRefresh = positive("viewRefresh", viewRefresh);
       return this;
     }
 

@@ -28,6 +28,8 @@ import redis.clients.jedis.UnifiedJedis;
  *       degraded store tries Redis, default 1 s</td></tr>
  *   <tr><td>{@value #EXPECTED_INSTANCES}</td><td>Number</td><td>routers sharing the pools; each uses
  *       1/n of every limit while Redis is down; default 1</td></tr>
+ *   <tr><td>{@value #VIEW_REFRESH}</td><td>Duration, or Number of ms</td><td>how often the routing
+ *       view is refreshed from Redis in the background, default 250 ms</td></tr>
  *   <tr><td>{@value #LISTENER}</td><td>{@code Consumer<String>}</td><td>hears switches to the
  *       fallback and back</td></tr>
  * </table>
@@ -48,6 +50,8 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
   public static final String PROBE_INTERVAL = "redis.probeInterval";
   /** Option: the number of routers sharing the pools (Number). */
   public static final String EXPECTED_INSTANCES = "redis.expectedInstances";
+  /** Option: how often the routing view is refreshed from Redis (Duration or milliseconds). */
+  public static final String VIEW_REFRESH = "redis.viewRefresh";
   /** Option: a {@code Consumer<String>} told about switches to the fallback and back. */
   public static final String LISTENER = "redis.listener";
 
@@ -106,6 +110,10 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
     Duration probe = duration(options, PROBE_INTERVAL);
     if (probe != null) {
       b.probeInterval(probe);
+    }
+    Duration viewRefresh = duration(options, VIEW_REFRESH);
+    if (viewRefresh != null) {
+      b.viewRefresh(viewRefresh);
     }
     Object instances = options.get(EXPECTED_INSTANCES);
     if (instances != null) {

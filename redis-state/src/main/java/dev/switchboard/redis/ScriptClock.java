@@ -27,6 +27,11 @@ final class ScriptClock {
     return new ScriptClock(ticker);
   }
 
+  /** Returns the ticker the scripts read, or null when they read the server's clock. */
+  Ticker ticker() {
+    return ticker;
+  }
+
   /** Returns the scripts' last argument: {@code ""} for server time, else microseconds. */
   String argument() {
     return ticker == null ? "" : Long.toString(Math.floorDiv(ticker.read(), 1000L));

@@ -81,7 +81,7 @@ class FallbackStateTest {
       BreakerPermit p = breakers.tryAcquire("m", config);
       breakers.record("m", config, p, true);
     }
-    assertThat(breakers.state("m")).isEqualTo(BreakerState.OPEN);
+    assertThat(breakers.state("m", config)).isEqualTo(BreakerState.OPEN);
     assertThat(breakers.tryAcquire("m", config).retryAfter()).isEqualTo(Duration.ofSeconds(5));
 
     ticker.advance(Duration.ofSeconds(5));
@@ -95,7 +95,7 @@ class FallbackStateTest {
     ticker.advance(Duration.ofSeconds(10));
     assertThat(breakers.notClosed()).containsEntry("m", BreakerState.HALF_OPEN);
     BreakerPermit second = breakers.tryAcquire("m", config);
-    breakers.release("m", second);
+    breakers.release("m", config, second);
     BreakerPermit third = breakers.tryAcquire("m", config);
     assertThat(third.probe()).isTrue();
     assertThat(breakers.record("m", config, third, false)).isEqualTo(BreakerState.CLOSED);
@@ -127,7 +127,7 @@ class FallbackStateTest {
     breakers.tryAcquire("b", config);
     breakers.tryAcquire("c", config);
 
-    assertThat(breakers.state("a")).as("evicted").isEqualTo(BreakerState.CLOSED);
+    assertThat(breakers.state("a", config)).as("evicted").isEqualTo(BreakerState.CLOSED);
   }
 
   @Test

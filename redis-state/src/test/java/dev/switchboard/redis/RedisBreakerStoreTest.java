@@ -53,7 +53,7 @@ class RedisBreakerStoreTest {
 
     assertThat(permit.permitted()).isTrue();
     assertThat(permit.probe()).isFalse();
-    assertThat(jedis.exists(prefix + "breaker:{model:opus}")).isFalse();
+    assertThat(jedis.exists(new Keys(prefix).breaker("model:opus"))).isFalse();
   }
 
   @Test
@@ -148,10 +148,10 @@ class RedisBreakerStoreTest {
     long tripped = trip("model:opus");
     TestSupport.awaitServerTime(jedis, tripped, Duration.ofMillis(150));
     BreakerPermit probe = breakers.tryAcquire("model:opus", CONFIG);
-    jedis.del(prefix + "breaker:{model:opus}"); // expired while the probe ran
+    jedis.del(new Keys(prefix).breaker("model:opus")); // expired while the probe ran
 
     assertThat(breakers.record("model:opus", CONFIG, probe, true)).isEqualTo(BreakerState.CLOSED);
-    assertThat(jedis.exists(prefix + "breaker:{model:opus}")).isFalse();
+    assertThat(jedis.exists(new Keys(prefix).breaker("model:opus"))).isFalse();
   }
 
   @Test

@@ -139,7 +139,7 @@ class RedisBudgetStoreTest {
     BudgetGrant refused = budgets.tryAcquire("org-a", LIMITS, new Demand(1, 10, 0));
     assertThat(refused.granted()).isFalse();
     assertThat(refused.limitedBy()).isEqualTo(Dimension.OUTPUT_TOKENS);
-    assertThat(jedis.pttl(prefix + "budget:{org-a}"))
+    assertThat(jedis.pttl(new Keys(prefix).budget("org-a")))
         .as("kept until the debt is repaid (24 s) and idle (2 min)").isGreaterThan(100_000);
   }
 
@@ -174,7 +174,7 @@ class RedisBudgetStoreTest {
   void tryAcquire_keyExpiresWhenIdle() {
     budgets.tryAcquire("org-a", LIMITS, new Demand(1, 0, 0));
 
-    long ttl = jedis.pttl(prefix + "budget:{org-a}");
+    long ttl = jedis.pttl(new Keys(prefix).budget("org-a"));
 
     assertThat(ttl).isBetween(100_000L, 120_000L);
   }

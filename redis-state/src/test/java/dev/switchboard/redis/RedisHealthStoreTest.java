@@ -29,12 +29,12 @@ class RedisHealthStoreTest {
     health.coolDown("key-a:sonnet", Duration.ofSeconds(30));
     long after = TestSupport.serverMicros(jedis) / 1000;
 
-    assertThat(Long.parseLong(jedis.get(prefix + "{health}:cooldown:key-a:sonnet")))
+    assertThat(Long.parseLong(jedis.get(new Keys(prefix).cooldown("key-a:sonnet"))))
         .as("the end of the cooldown in server ms").isBetween(before + 30_000, after + 30_000);
 
     assertThat(health.cooldownRemaining("key-a:sonnet"))
         .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
-    assertThat(jedis.pttl(prefix + "{health}:cooldown:key-a:sonnet")).isBetween(29_000L, 30_000L);
+    assertThat(jedis.pttl(new Keys(prefix).cooldown("key-a:sonnet"))).isBetween(29_000L, 30_000L);
     assertThat(health.cooldownRemaining("key-b:sonnet")).isEqualTo(Duration.ZERO);
   }
 
@@ -68,7 +68,7 @@ class RedisHealthStoreTest {
 
     assertThat(health.cooldowns()).containsOnlyKeys("key-a", "key-b");
     assertThat(health.cooldowns().get("key-b")).isBetween(Duration.ofSeconds(19), Duration.ofSeconds(20));
-    assertThat(jedis.pttl(prefix + "{health}:cooldowns")).isBetween(19_000L, 20_000L);
+    assertThat(jedis.pttl(new Keys(prefix).cooldownIndex())).isBetween(19_000L, 20_000L);
   }
 
   @Test
@@ -87,7 +87,7 @@ class RedisHealthStoreTest {
 
     assertThat(health.disabledReason("key-a")).isEqualTo("401 authentication_error");
     assertThat(health.disabled()).containsExactly(java.util.Map.entry("key-a", "401 authentication_error"));
-    assertThat(jedis.pttl(prefix + "{health}:disabled")).isEqualTo(-1L);
+    assertThat(jedis.pttl(new Keys(prefix).disabled())).isEqualTo(-1L);
 
     assertThat(health.enable("key-a")).isTrue();
     assertThat(health.enable("key-a")).isFalse();

@@ -18,6 +18,7 @@ import redis.clients.jedis.UnifiedJedis;
 /** Stops and restarts its own server: Redis trouble must never fail a call. */
 class RedisOutageTest {
   private static final BucketLimits LIMITS = new BucketLimits(8, 0, 0);
+  private static final Keys KEYS = new Keys(RedisStateStore.DEFAULT_KEY_PREFIX);
 
   private RedisServer server;
   private UnifiedJedis jedis;
@@ -88,12 +89,12 @@ class RedisOutageTest {
     awaitRecovery();
 
     assertThat(events).last().asString().startsWith("redis-state recovered");
-    assertThat(jedis.hget("switchboard:{health}:disabled", "key-during"))
+    assertThat(jedis.hget(KEYS.disabled(), "key-during"))
         .as("disables made during the outage are replayed").isEqualTo("402 billing_error");
-    assertThat(jedis.pttl("switchboard:{health}:cooldown:key-cool")).isBetween(50_000L, 60_000L);
+    assertThat(jedis.pttl(KEYS.cooldown("key-cool"))).isBetween(50_000L, 60_000L);
     assertThat(store.budgets().tryAcquire("org-a", LIMITS, new Demand(1, 0, 0)).granted()).isTrue();
     assertThat(TestSupport.scriptLoaded(jedis, Scripts.BUDGET_ACQUIRE.sha1())).as("scripts reloaded").isTrue();
-    assertThat(jedis.hget("switchboard:budget:{org-a}", "v1")).as("shared state again").isNotNull();
+    assertThat(jedis.hget(KEYS.budget("org-a"), "v1")).as("shared state again").isNotNull();
     assertThat(store.degraded()).isFalse();
   }
 
@@ -106,10 +107,10 @@ class RedisOutageTest {
     assertThat(store.health().enable("key-a")).isTrue();
     assertThat(store.health().disabledReason("key-a")).isNull();
     server.start();
-    server.client().hset("switchboard:{health}:disabled", "key-a", "401"); // as another router left it
+    server.client().hset(KEYS.disabled(), "key-a", "401"); // as another router left it
     awaitRecovery();
 
-    assertThat(jedis.hget("switchboard:{health}:disabled", "key-a")).isNull();
+    assertThat(jedis.hget(KEYS.disabled(), "key-a")).isNull();
     assertThat(store.health().disabled()).isEmpty();
   }
 
@@ -142,7 +143,7 @@ class RedisOutageTest {
 
     assertThat(slowStore.degraded()).isTrue();
     assertThat(events.get(0)).contains("answered in 600 ms, over the 500 ms timeout");
-    assertThat(jedis.hget("slow:budget:{org-a}", "v1")).as("the slow answer was Redis's").startsWith("6");
+    assertThat(jedis.hget(new Keys("slow:").budget("org-a"), "v1")).as("the slow answer was Redis's").startsWith("6");
     slow.step = 0;
     slow.now += Duration.ofSeconds(2).toNanos();
     slowStore.budgets().levels("org-a", new BucketLimits(10, 0, 0));

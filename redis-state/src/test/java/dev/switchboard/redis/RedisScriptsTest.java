@@ -93,17 +93,20 @@ class RedisScriptsTest {
   }
 
   @Test
-  void keys_ofOneScriptShareAHashSlot() {
+  void keys_routingStateSharesOneSlotAndTheRestSpreads() {
     Keys keys = new Keys(prefix);
-    // the only multi-key script: a cooldown and its index
-    assertThat(JedisClusterCRC16.getSlot(keys.cooldown("key-a:opus")))
-        .isEqualTo(JedisClusterCRC16.getSlot(keys.cooldownIndex()))
-        .isEqualTo(JedisClusterCRC16.getSlot(keys.cooldown("key-b:sonnet")))
-        .isEqualTo(JedisClusterCRC16.getSlot(keys.disabled()));
-    // per-pool, per-breaker and per-entry keys spread over slots by their own tag
-    assertThat(JedisClusterCRC16.getSlot(keys.budget("org-a"))).isEqualTo(JedisClusterCRC16.getSlot("org-a"));
+    int routing = JedisClusterCRC16.getSlot(prefix + "{r}");
+    for (String key : List.of(keys.budget("org-a/opus-4"), keys.budget("org-b/sonnet-4"), keys.cooldown("pool:x"),
+        keys.cooldownIndex(), keys.disabled(), keys.breaker("model:opus"), keys.breaker("route:a/opus"),
+        keys.routingBreakerIndex(), keys.breakerIndex("route:a/opus"))) {
+      assertThat(JedisClusterCRC16.getSlot(key)).as(key).isEqualTo(routing);
+    }
+    // per-user breakers and cached responses spread over slots by their own tag
     assertThat(JedisClusterCRC16.getSlot(keys.breaker("user:42"))).isEqualTo(JedisClusterCRC16.getSlot("user:42"));
+    assertThat(keys.breakerIndex("user:42")).isEqualTo(keys.userBreakerIndex());
     assertThat(JedisClusterCRC16.getSlot(keys.cache("t:abc"))).isEqualTo(JedisClusterCRC16.getSlot("t:abc"));
+    assertThat(JedisClusterCRC16.getSlot(keys.budget("odd{pool}"))).as("a brace in a name changes nothing")
+        .isEqualTo(routing);
   }
 
   @Test
@@ -114,19 +117,24 @@ class RedisScriptsTest {
     for (int i = 0; i < 10; i++) {
       var permit = store.breakers().tryAcquire("model:m", BreakerConfig.DEFAULT);
       store.breakers().record("model:m", BreakerConfig.DEFAULT, permit, true);
+      permit = store.breakers().tryAcquire("user:u", BreakerConfig.DEFAULT);
+      store.breakers().record("user:u", BreakerConfig.DEFAULT, permit, true);
     }
     store.responses().put("c", TestSupport.response("x"), Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     Set<String> keys = jedis.keys(prefix + "*");
 
-    assertThat(keys).containsExactlyInAnyOrder(prefix + "budget:{org-a}", prefix + "{health}:cooldown:key-a",
-        prefix + "{health}:cooldowns", prefix + "{health}:disabled", prefix + "breaker:{model:m}",
-        prefix + "{breakers}:notclosed", prefix + "cache:{c}");
+    assertThat(keys).containsExactlyInAnyOrder(prefix + "{r}:budget:org-a", prefix + "{r}:cooldown:key-a",
+        prefix + "{r}:cooldowns", prefix + "{r}:disabled", prefix + "{r}:breaker:model:m",
+        prefix + "{r}:notclosed", prefix + "breaker:{user:u}", prefix + "{breakers}:notclosed",
+        prefix + "cache:{c}");
     for (String key : keys) {
-      if (!key.endsWith("{health}:disabled")) {
+      if (!key.endsWith("{r}:disabled")) {
         assertThat(jedis.pttl(key)).as(key).isPositive();
       }
     }
+    assertThat(store.breakers().notClosed()).as("both indexes are read")
+        .containsOnlyKeys("model:m", "user:u");
   }
 
   @Test

@@ -69,6 +69,6 @@ class RedisStateStoreContractTest extends StateStoreContract {
 
     assertThat(store.budgets().levels("p", limits).requests()).isEqualTo(30.0);
     String prefix = ((RedisStateStore) store).keyPrefix();
-    assertThat(client.hget(prefix + "budget:{p}", "v1")).isEqualTo("0");
+    assertThat(client.hget(new Keys(prefix).budget("p"), "v1")).isEqualTo("0");
   }
 }

@@ -46,11 +46,12 @@ class RedisStateStoreProviderTest {
         RedisStateStoreProvider.TIMEOUT, Duration.ofSeconds(1),
         RedisStateStoreProvider.PROBE_INTERVAL, 250,
         RedisStateStoreProvider.EXPECTED_INSTANCES, 3,
+        RedisStateStoreProvider.VIEW_REFRESH, 100,
         RedisStateStoreProvider.LISTENER, TestSupport.FAIL_ON_DEGRADE)));
 
     assertThat(store.budgets().tryAcquire("org-a", new BucketLimits(5, 0, 0), new Demand(1, 0, 0)).granted()).isTrue();
 
-    assertThat(jedis.exists(prefix + "budget:{org-a}")).isTrue();
+    assertThat(jedis.exists(new Keys(prefix).budget("org-a"))).isTrue();
     assertThat(store).isInstanceOf(RedisStateStore.class).hasToString("RedisStateStore[prefix=" + prefix + "]");
     store.close();
   }
@@ -103,6 +104,15 @@ class RedisStateStoreProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("option 'redis.probeInterval' must be positive but was PT0S");
     assertThatThrownBy(() -> provider.create(config(Map.of(RedisStateStoreProvider.CLIENT, jedis,
+        RedisStateStoreProvider.VIEW_REFRESH, Duration.ofMillis(-250)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("option 'redis.viewRefresh' must be positive but was PT-0.25S");
+    assertThatThrownBy(() -> provider.create(config(Map.of(RedisStateStoreProvider.CLIENT, jedis,
+        RedisStateStoreProvider.VIEW_REFRESH, "250ms"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("option 'redis.viewRefresh' must be a java.time.Duration or a number of milliseconds"
+            + " but was a java.lang.String");
+    assertThatThrownBy(() -> provider.create(config(Map.of(RedisStateStoreProvider.CLIENT, jedis,
         RedisStateStoreProvider.EXPECTED_INSTANCES, 0))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("option 'redis.expectedInstances' must be >= 1 but was 0");
@@ -116,6 +126,7 @@ class RedisStateStoreProviderTest {
         "keyPrefix must be non-empty and contain no '{' or '}' but was ''");
     assertThatThrownBy(() -> b.timeout(Duration.ZERO)).hasMessage("timeout must be positive but was PT0S");
     assertThatThrownBy(() -> b.expectedInstances(0)).hasMessage("expectedInstances must be >= 1 but was 0");
+    assertThatThrownBy(() -> b.viewRefresh(Duration.ZERO)).hasMessage("viewRefresh must be positive but was PT0S");
     assertThatThrownBy(() -> b.budgetIdleTtl(Duration.ofMillis(10)))
         .hasMessage("budgetIdleTtl must be >= PT1S but was PT0.01S");
     assertThatThrownBy(() -> b.maximumBreakers(0)).hasMessage("maximumBreakers must be >= 1 but was 0");

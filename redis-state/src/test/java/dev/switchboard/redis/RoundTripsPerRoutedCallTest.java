@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.CallOptions;
 import dev.switchboard.Switchboard;
+import dev.switchboard.spi.BreakerState;
+import dev.switchboard.spi.RouteClaim;
+import dev.switchboard.spi.RouteGrant;
+import dev.switchboard.spi.RoutingView;
 import dev.switchboard.testkit.Simulator;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +55,79 @@ class RoundTripsPerRoutedCallTest {
           .isEqualTo(CALLS);
       assertThat(perOperation.getOrDefault("eval", 0L)).as("EVAL after warm-up").isZero();
     }
+  }
+
+  /**
+   * Measures the routed path the router is moving to: plan from {@code routingView()} (no I/O),
+   * one {@code claimRoute} per attempt, one {@code settle} per attempt sent off the caller's
+   * thread. Sequential calls (each settlement awaited) and 8 concurrent callers.
+   */
+  @Test
+  @Timeout(60)
+  void claimAndSettle_costOneRoundTripOnTheCallersPath(RedisServer server) throws Exception {
+    String prefix = TestSupport.uniquePrefix();
+    RedisStateStore store = RedisStateStore.builder(server.client()).keyPrefix(prefix)
+        .timeout(Duration.ofSeconds(5)).viewRefresh(Duration.ofMinutes(10))
+        .listener(TestSupport.FAIL_ON_DEGRADE).build();
+    try {
+      RouteClaim claim = RedisRoutingTest.claim("org-1/sonnet-4");
+      RoutingView view = store.routingView();
+      store.settle(RedisRoutingTest.refund(claim, store.claimRoute(claim))).toCompletableFuture().join(); // warm-up
+
+      Map<String, Long> sequential;
+      try (Census census = Census.start(server, prefix)) {
+        for (int i = 0; i < CALLS; i++) {
+          assertThat(view.disabledReason("key:a")).isNull();
+          assertThat(view.breakerState("model:m", claim.breakerConfig())).isEqualTo(BreakerState.CLOSED);
+          RouteGrant grant = store.claimRoute(claim);
+          store.settle(RedisRoutingTest.refund(claim, grant)).toCompletableFuture().join();
+        }
+        sequential = census.finish();
+      }
+      int threads = 8;
+      int perThread = 50;
+      Map<String, Long> concurrent;
+      try (Census census = Census.start(server, prefix)) {
+        List<CompletableFuture<?>> stages = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+          List<Future<?>> done = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+              for (int i = 0; i < perThread; i++) {
+                RouteGrant grant = store.claimRoute(claim);
+                stages.add(store.settle(RedisRoutingTest.refund(claim, grant)).toCompletableFuture());
+              }
+            }));
+          }
+          for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        concurrent = census.finish();
+      }
+      int calls = threads * perThread;
+      System.out.printf("claim+settle path, %d sequential calls: %s -> %.2f round trips per call, %.2f on the "
+          + "caller's path%n", CALLS, sequential, total(sequential) / (double) CALLS,
+          sequential.getOrDefault("evalsha route-claim.lua", 0L) / (double) CALLS);
+      System.out.printf("claim+settle path, %d calls from %d threads: %s -> %.2f round trips per call, %.2f on "
+          + "the caller's path%n", calls, threads, concurrent, total(concurrent) / (double) calls,
+          concurrent.getOrDefault("evalsha route-claim.lua", 0L) / (double) calls);
+      assertThat(sequential).containsOnly(Map.entry("evalsha route-claim.lua", (long) CALLS),
+          Map.entry("evalsha route-settle.lua", (long) CALLS));
+      assertThat(concurrent.get("evalsha route-claim.lua")).isEqualTo(calls);
+      assertThat(concurrent.get("evalsha route-settle.lua")).isBetween(1L, (long) calls);
+      assertThat(concurrent).containsOnlyKeys("evalsha route-claim.lua", "evalsha route-settle.lua");
+    } finally {
+      store.close();
+    }
+  }
+
+  private static long total(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
   private Map<String, Long> measure(RedisServer server, String strategy) throws Exception {
@@ -163,11 +246,12 @@ class RoundTripsPerRoutedCallTest {
       String[] args = line.substring(at + 3).split("\" \"");
       String command = args[0].toLowerCase(java.util.Locale.ROOT);
       String op = command;
-      if (command.equals("evalsha") && args.length > 1) {
+      if (command.equals("evalsha") && args.length > 3) {
         op = "evalsha " + scripts.getOrDefault(args[1], args[1]);
-        if (op.endsWith("breaker.lua") && args.length > 4) { // key, then the operation
-          op += " " + args[4] + " " + kind(args[3]);
-        } else if (op.endsWith("health-remaining.lua") && args.length > 3) {
+        int numkeys = Integer.parseInt(args[2]);
+        if (op.endsWith("breaker.lua") && args.length > 3 + numkeys) { // keys, then the operation
+          op += " " + args[3 + numkeys] + " " + kind(args[3]);
+        } else if (op.endsWith("health-remaining.lua")) {
           op += " " + kind(args[3]);
         }
       } else if (command.equals("hget") && args.length > 2) {
@@ -178,13 +262,15 @@ class RoundTripsPerRoutedCallTest {
       }
     }
 
-    /** Returns the kind of a breaker name or scope, e.g. {@code model:} of {@code breaker:{model:x}}. */
+    /** Returns the kind of a breaker name or scope, e.g. {@code model:*} of {@code {r}:breaker:model:x}. */
     private static String kind(String keyOrScope) {
-      int open = keyOrScope.indexOf('{');
-      String name = open >= 0 && !keyOrScope.startsWith("{") ? keyOrScope.substring(open + 1) : keyOrScope;
-      int cut = name.lastIndexOf("cooldown:");
-      if (cut >= 0) {
-        name = name.substring(cut + 9);
+      String name = keyOrScope;
+      for (String marker : List.of("{r}:breaker:", "{r}:cooldown:", "{r}:budget:", "breaker:{")) {
+        int at = name.indexOf(marker);
+        if (at >= 0) {
+          name = name.substring(at + marker.length());
+          break;
+        }
       }
       int colon = name.indexOf(':');
       return colon >= 0 ? name.substring(0, colon + 1) + "*" : name;

@@ -148,7 +148,7 @@ class SharedRedisRoutersTest {
       UnifiedJedis admin = own.client();
       assertThat(TestSupport.scriptLoaded(admin, Scripts.BUDGET_ACQUIRE.sha1())).as("scripts reloaded").isTrue();
       assertThat(TestSupport.commandCalls(admin, "eval")).as("NOSCRIPT answered by EVAL").isPositive();
-      assertThat(admin.exists(storeA.keyPrefix() + "budget:{org-1/" + RouterFleet.POOL + "}"))
+      assertThat(admin.exists(new Keys(storeA.keyPrefix()).budget("org-1/" + RouterFleet.POOL)))
           .as("the routers wrote budgets to the restarted Redis").isTrue();
       // one bucket again for both stores: what A takes, B cannot
       BucketLimits one = new BucketLimits(1, 0, 0);
