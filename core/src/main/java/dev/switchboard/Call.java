@@ -2,9 +2,8 @@ package dev.switchboard;
 
 import dev.switchboard.admission.Permit;
 import dev.switchboard.budget.ModelPools;
-import dev.switchboard.budget.Reservation;
 import dev.switchboard.retry.Cooldowns;
-import dev.switchboard.spi.BreakerPermit;
+import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.Demand;
 import dev.switchboard.spi.MessageRequest;
@@ -12,6 +11,9 @@ import dev.switchboard.spi.MessageResponse;
 import dev.switchboard.spi.Outcome;
 import dev.switchboard.spi.ProviderResponse;
 import dev.switchboard.spi.RateLimitInfo;
+import dev.switchboard.spi.RouteClaim;
+import dev.switchboard.spi.RouteGrant;
+import dev.switchboard.spi.RouteSettlement;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.spi.TransportException;
 import dev.switchboard.spi.Verdict;
@@ -43,6 +45,9 @@ import java.util.function.Consumer;
  * blocks. Every method that touches the call's state holds the call's monitor.
  */
 final class Call {
+  private static final RouteSettlement.Verdict RECORD_SUCCESS = RouteSettlement.Verdict.SUCCESS;
+  private static final RouteSettlement.Verdict RECORD_FAILURE = RouteSettlement.Verdict.FAILURE;
+  private static final RouteSettlement.Verdict RELEASE = RouteSettlement.Verdict.RELEASE;
   private final Engine e;
   private final long id;
   private final MessageRequest request;
@@ -201,28 +206,24 @@ final class Call {
       }
       anyTier = true;
       String modelBreaker = Engine.modelBreaker(tier.model());
-      if (e.breakers.state(modelBreaker, e.breakerConfig) == BreakerState.OPEN) {
+      if (e.view.breakerState(modelBreaker, e.breakerConfig) == BreakerState.OPEN) {
         degraded |= t == 0;
         continue;
       }
       List<RouteCandidate> candidates = new ArrayList<>();
-      long[] cooldownWait = {Long.MAX_VALUE};
-      collectEligible(tier, candidates, cooldownWait);
-      if (cooldownWait[0] != Long.MAX_VALUE) {
+      long cooldownWait = collectEligible(t, candidates);
+      if (cooldownWait != Long.MAX_VALUE) {
         busy = true;
-        minWait = Math.min(minWait, cooldownWait[0]);
+        minWait = Math.min(minWait, cooldownWait);
       }
       long budgetWait = Long.MAX_VALUE;
+      Demand demand = demand();
       while (!candidates.isEmpty()) {
         int i = choose(candidates);
         RouteCandidate c = candidates.remove(i);
         KeyHealth kh = e.keyHealth.get(c.keyAlias());
         if (!kh.tryEnter()) {
           probing = true;
-          continue;
-        }
-        if (e.health.disabledReason(Engine.keyScope(c.keyAlias())) != null) {
-          kh.exit();
           continue;
         }
         KeyHealth pp = null;
@@ -234,36 +235,36 @@ final class Call {
             continue;
           }
         }
-        BreakerPermit mp = e.breakers.tryAcquire(modelBreaker, e.breakerConfig);
-        reportChange(modelBreaker, mp);
-        if (!mp.permitted()) {
-          kh.exit();
-          exit(pp);
-          degraded |= t == 0;
-          candidates.clear();
-          break;
+        // one atomic claim: the key's health, the pool's cooldown, both breakers and the budget
+        RouteClaim claim = new RouteClaim(c.pool, e.limits.of(c.pool), demand, c.claimScopes,
+            c.poolScope, c.claimBreakers, e.breakerConfig);
+        RouteGrant g = e.state.claimRoute(claim);
+        e.emitTransitions(g.transitions());
+        if (g.status() == RouteGrant.Status.GRANTED) {
+          send(t, c, new Lease(e, claim, g), pp);
+          return;
         }
-        String routeBreaker = Engine.routeBreaker(c.route);
-        BreakerPermit rp = e.breakers.tryAcquire(routeBreaker, e.breakerConfig);
-        reportChange(routeBreaker, rp);
-        if (!rp.permitted()) {
-          kh.exit();
-          exit(pp);
-          e.breakers.release(modelBreaker, e.breakerConfig, mp);
-          continue;
+        kh.exit();
+        exit(pp);
+        switch (g.status()) {
+          case COOLING -> {
+            busy = true;
+            minWait = Math.min(minWait, g.waitNanos());
+          }
+          case BUDGET_SHORT -> {
+            busy = true;
+            budgetWait = Math.min(budgetWait, g.waitNanos());
+          }
+          case BREAKER_OPEN -> {
+            if (modelBreaker.equals(g.scope())) {
+              degraded |= t == 0;
+              candidates.clear();
+            }
+          }
+          default -> {
+            // DISABLED since the view was read: this route is out
+          }
         }
-        Reservation.Attempt ra = Reservation.tryAcquire(e.budgets, c.pool, e.limits, demand());
-        if (!ra.grant().granted()) {
-          kh.exit();
-          exit(pp);
-          e.breakers.release(modelBreaker, e.breakerConfig, mp);
-          e.breakers.release(routeBreaker, e.breakerConfig, rp);
-          busy = true;
-          budgetWait = Math.min(budgetWait, ra.grant().waitNanos());
-          continue;
-        }
-        send(t, c, mp, rp, ra.reservation(), pp);
-        return;
       }
       if (budgetWait != Long.MAX_VALUE && budgetWait <= deadline - now) {
         waitThenPlan(budgetWait, tier.model(), true);
@@ -340,28 +341,29 @@ final class Call {
     }
   }
 
-  private void collectEligible(ModelTier tier, List<RouteCandidate> out, long[] cooldownWait) {
-    for (KeySpec k : e.keys) {
-      if (!k.allows(tier.model()) || !e.keyAllowed(tenant, k)) {
+  /**
+   * Adds the routes of tier {@code t} this call may use now to {@code out}; returns the shortest
+   * cooldown among those skipped for one (Long.MAX_VALUE when none).
+   */
+  private long collectEligible(int t, List<RouteCandidate> out) {
+    long cooldownWait = Long.MAX_VALUE;
+    for (RouteCandidate c : e.routesByTier.get(t)) {
+      if (!e.keyAllowed(tenant, c.key) || excludedRoutes.contains(c.route)
+          || e.view.disabledReason(c.keyScope) != null
+          || e.view.disabledReason(c.keyModelScope) != null) {
         continue;
       }
-      String route = k.alias() + "/" + tier.model();
-      if (excludedRoutes.contains(route)
-          || e.health.disabledReason(Engine.keyScope(k.alias())) != null
-          || e.health.disabledReason(Engine.keyModelScope(k.alias(), tier.model())) != null) {
+      long cd = e.view.cooldownNanos(c.poolScope);
+      if (cd > 0) {
+        cooldownWait = Math.min(cooldownWait, cd);
         continue;
       }
-      String pool = ModelPools.poolId(k.organization(), tier.modelPool());
-      Duration cd = e.health.cooldownRemaining(Engine.poolScope(pool));
-      if (!cd.isZero()) {
-        cooldownWait[0] = Math.min(cooldownWait[0], saturatedNanos(cd));
+      if (e.view.breakerState(c.routeBreaker, e.breakerConfig) == BreakerState.OPEN) {
         continue;
       }
-      if (e.breakers.state(Engine.routeBreaker(route), e.breakerConfig) == BreakerState.OPEN) {
-        continue;
-      }
-      out.add(new RouteCandidate(k, tier, pool, e.stats(route), e));
+      out.add(c);
     }
+    return cooldownWait;
   }
 
   /**
@@ -426,8 +428,7 @@ final class Call {
     }
   }
 
-  private void send(int t, RouteCandidate c, BreakerPermit mp, BreakerPermit rp,
-      Reservation reservation, KeyHealth poolProbe) {
+  private void send(int t, RouteCandidate c, Lease lease, KeyHealth poolProbe) {
     ModelTier tier = c.tier;
     if (t != lastTier && (t > 0 || lastTier > 0)) {
       String from = lastTier >= 0 ? e.tiers.get(lastTier).model() : e.tiers.get(0).model();
@@ -449,7 +450,7 @@ final class Call {
         tier.model(), userId));
     long now = e.ticker.read();
     long timeout = Math.max(1, Math.min(attemptTimeoutNanos, deadline - now));
-    InFlight f = new InFlight(t, c, mp, rp, reservation, now, attemptNo);
+    InFlight f = new InFlight(t, c, lease, now, attemptNo);
     f.poolProbe = poolProbe;
     current = f;
     if (delivery != null) {
@@ -515,11 +516,11 @@ final class Call {
     @Override
     public void onUsage(Usage increment, Usage total) {
       f.streamUsage = total;
-      Demand held = f.reservation.reserved();
+      Demand held = f.lease.reserved();
       long input = total.rateLimitedInputTokens();
       long output = Math.max(held.outputTokens(), total.outputTokens());
       if (input > 0 && (input != held.inputTokens() || output != held.outputTokens())) {
-        f.reservation.adjust(new Demand(held.requests(), input, output));
+        f.lease.adjust(new Demand(held.requests(), input, output));
       }
     }
 
@@ -542,8 +543,8 @@ final class Call {
     Usage used = o.usage();
     if (o.kind() != StreamOutcome.Kind.COMPLETE
         && (used.inputTokens() > 0 || used.outputTokens() > 0)) {
-      // the stream said what it used: keep that, give back the rest
-      f.reservation.settle(new Demand(1, used.rateLimitedInputTokens(), used.outputTokens()));
+      // the stream said what it used: that is what the attempt costs, the rest goes back
+      f.reported = new Demand(1, used.rateLimitedInputTokens(), used.outputTokens());
     }
     ProviderResponse resp = null;
     Throwable err = null;
@@ -654,13 +655,11 @@ final class Call {
     }
     try {
       if (result.isDone()) {
-        f.reservation.refund();
-        releasePermits(f);
+        release(f, Demand.NONE);
         return;
       }
       if (terminal != null) {
-        f.reservation.keep();
-        releasePermits(f);
+        release(f, Lease.KEEP);
         finish(null, terminal);
         return;
       }
@@ -679,8 +678,7 @@ final class Call {
         throw ex;
       }
       Engine.LOG.error("Switchboard call {} failed unexpectedly: {}", id, ex.toString());
-      f.reservation.keep();
-      releasePermits(f);
+      release(f, Lease.KEEP);
       finish(null, ex);
     } finally {
       kh.exit();
@@ -714,63 +712,64 @@ final class Call {
     if (v.outcome() != Outcome.SUCCESS && c.organization().equals(pinnedOrg)) {
       pinnedOrg = null; // re-pinned to whichever organization answers next
     }
-    if (resp != null) {
-      settleAndLearn(f, resp, v.outcome());
-    }
+    RateLimitInfo info = resp == null ? RateLimitInfo.NONE : resp.rateLimits();
+    BucketLimits learned = info == RateLimitInfo.NONE ? null : e.limits.learn(c.pool, info);
     switch (v.outcome()) {
-      case SUCCESS -> onSuccess(f, resp, latency);
+      case SUCCESS -> {
+        MessageResponse m = resp.message().orElse(null);
+        end(f, m == null ? Lease.KEEP : new Demand(1, m.usage().rateLimitedInputTokens(),
+            m.usage().outputTokens()), RECORD_SUCCESS, RECORD_SUCCESS, info, learned);
+        onSuccess(f, resp, latency);
+      }
       case RATE_LIMITED -> {
         e.rateLimited.incrementAndGet();
-        releasePermits(f);
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
         safeOnResult(c, false, latency);
-        coolDown(c, resp == null ? RateLimitInfo.NONE : resp.rateLimits(), v.reason());
+        coolDown(c, info, v.reason());
         retryAtOnce(v, false);
       }
       case SERVER_ERROR -> {
-        recordModelFailure(f);
+        // the model is at fault, not the route; its usage is unknown, so the budget stays spent
+        end(f, Lease.KEEP, RECORD_FAILURE, RELEASE, info, learned);
         safeOnResult(c, false, latency);
         onServerError(f, v, resp);
       }
       case NETWORK -> {
-        if (failure == null || failure.kind() == TransportException.Kind.CONNECT
-            || failure.kind() == TransportException.Kind.CANCELLED) {
-          f.reservation.refund();
-        } else {
-          f.reservation.keep();
-        }
-        f.permitsReleased = true;
-        e.breakers.release(Engine.modelBreaker(model), e.breakerConfig, f.modelPermit);
-        record(Engine.routeBreaker(c.route), f.routePermit, true);
+        // a connection never made costs nothing; anything later may have been billed
+        boolean neverSent = resp == null && (failure == null
+            || failure.kind() == TransportException.Kind.CONNECT
+            || failure.kind() == TransportException.Kind.CANCELLED);
+        end(f, neverSent ? Demand.NONE : Lease.KEEP, RELEASE, RECORD_FAILURE, info,
+            learned);
         safeOnResult(c, false, latency);
         excludedRoutes.add(c.route);
         retryAtOnce(v, true);
       }
       case KEY_FAULT -> {
-        releasePermits(f);
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
         e.disableKey(c.key, v.outcome(), v.reason());
         planOrFail();
       }
       case ORGANIZATION_FAULT -> {
-        releasePermits(f);
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
         e.disableOrganization(c.organization(), v.outcome(), v.reason());
         planOrFail();
       }
       case MODEL_NOT_FOUND -> {
-        releasePermits(f);
-        String scope = Engine.keyModelScope(c.keyAlias(), model);
-        e.health.disable(scope, v.reason());
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
+        e.health.disable(c.keyModelScope, v.reason());
         Engine.LOG.warn("Switchboard skips model '{}' for key '{}' from now on: {}", model,
             c.keyAlias(), v.reason());
         e.listener.emit(new RouterEvent.ModelDisabled(c.keyAlias(), model, v.reason()));
         planOrFail();
       }
       case CONTEXT_OVERFLOW -> {
-        releasePermits(f);
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
         overflowWindow = Math.max(overflowWindow, c.tier.contextWindow());
         planOrFail();
       }
       case REQUEST_INVALID -> {
-        releasePermits(f);
+        end(f, Demand.NONE, RELEASE, RELEASE, info, learned);
         if (v.retryable()) {
           backOffThenPlan(f, v, resp);
         } else {
@@ -781,37 +780,28 @@ final class Call {
     }
   }
 
+  /**
+   * Ends the attempt's lease with one settlement; a stream that reported its usage is charged
+   * exactly that, whatever {@code actual} the outcome alone would give.
+   */
+  private void end(InFlight f, Demand actual, RouteSettlement.Verdict model,
+      RouteSettlement.Verdict route, RateLimitInfo info,
+      BucketLimits learned) {
+    f.lease.end(f.reported != null ? f.reported : actual, model, route, info, learned);
+  }
+
+  /** Ends an attempt that never produced an outcome: slots back, budget as {@code actual}. */
+  private void release(InFlight f, Demand actual) {
+    end(f, actual, RELEASE, RELEASE, RateLimitInfo.NONE, null);
+  }
+
   private boolean isKeyFault(ProviderResponse resp) {
     Outcome o = classify(resp).outcome();
     return o == Outcome.KEY_FAULT || o == Outcome.ORGANIZATION_FAULT;
   }
 
-  private void settleAndLearn(InFlight f, ProviderResponse resp, Outcome outcome) {
-    String pool = f.candidate.pool;
-    switch (outcome) {
-      case SUCCESS -> {
-        MessageResponse m = resp.message().orElse(null);
-        if (m == null) {
-          f.reservation.keep();
-        } else {
-          f.reservation.settle(new Demand(1, m.usage().rateLimitedInputTokens(),
-              m.usage().outputTokens()));
-        }
-      }
-      case SERVER_ERROR, NETWORK -> f.reservation.keep();
-      default -> f.reservation.refund();
-    }
-    RateLimitInfo info = resp.rateLimits();
-    if (info != RateLimitInfo.NONE) {
-      e.budgets.observe(pool, e.limits.learn(pool, info), info);
-    }
-  }
-
   private void onSuccess(InFlight f, ProviderResponse resp, long latency) {
     RouteCandidate c = f.candidate;
-    f.permitsReleased = true;
-    record(Engine.modelBreaker(c.tier.model()), f.modelPermit, false);
-    record(Engine.routeBreaker(c.route), f.routePermit, false);
     c.stats.recordLatency(latency);
     safeOnResult(c, true, latency);
     MessageResponse m = delivery != null ? delivery.seenMessage().orElse(null)
@@ -839,7 +829,7 @@ final class Call {
       return;
     }
     serverErrors[f.tier]++;
-    boolean open = e.breakers.state(Engine.modelBreaker(f.candidate.tier.model()), e.breakerConfig)
+    boolean open = e.view.breakerState(f.candidate.modelBreaker, e.breakerConfig)
         == BreakerState.OPEN;
     if (open || serverErrors[f.tier] >= Engine.SERVER_ERRORS_PER_TIER) {
       if (f.tier + 1 < e.tiers.size()) {
@@ -926,36 +916,6 @@ final class Call {
         + (info.retryAfterMalformed() ? ", malformed " + info.retryAfterRaw() : "") + ")";
     e.listener.emit(new RouterEvent.CooledDown(scope, c.keyAlias(), c.tier.model(), cd.duration(),
         why));
-  }
-
-  private void recordModelFailure(InFlight f) {
-    f.reservation.keep();
-    f.permitsReleased = true;
-    record(Engine.modelBreaker(f.candidate.tier.model()), f.modelPermit, true);
-    e.breakers.release(Engine.routeBreaker(f.candidate.route), e.breakerConfig, f.routePermit);
-  }
-
-  private void record(String breaker, BreakerPermit permit, boolean failure) {
-    BreakerState before = e.breakers.state(breaker, e.breakerConfig);
-    BreakerState after = e.breakers.record(breaker, e.breakerConfig, permit, failure);
-    if (after != before) {
-      e.listener.emit(new RouterEvent.BreakerStateChanged(breaker, before, after));
-    }
-  }
-
-  private void reportChange(String breaker, BreakerPermit p) {
-    if (p.changed()) {
-      e.listener.emit(new RouterEvent.BreakerStateChanged(breaker, p.previous(), p.state()));
-    }
-  }
-
-  private void releasePermits(InFlight f) {
-    if (f.permitsReleased) {
-      return;
-    }
-    f.permitsReleased = true;
-    e.breakers.release(Engine.modelBreaker(f.candidate.tier.model()), e.breakerConfig, f.modelPermit);
-    e.breakers.release(Engine.routeBreaker(f.candidate.route), e.breakerConfig, f.routePermit);
   }
 
   private void safeOnResult(RouteCandidate c, boolean success, long latency) {
@@ -1061,12 +1021,8 @@ final class Call {
     }
     current = null;
     Usage used = f.streamUsage;
-    if (used != null && (used.inputTokens() > 0 || used.outputTokens() > 0)) {
-      f.reservation.settle(new Demand(1, used.rateLimitedInputTokens(), used.outputTokens()));
-    } else {
-      f.reservation.refund();
-    }
-    releasePermits(f);
+    release(f, used != null && (used.inputTokens() > 0 || used.outputTokens() > 0)
+        ? new Demand(1, used.rateLimitedInputTokens(), used.outputTokens()) : Demand.NONE);
     if (f.future != null) {
       f.future.cancel(true);
     }
@@ -1093,9 +1049,7 @@ final class Call {
   private static final class InFlight {
     final int tier;
     final RouteCandidate candidate;
-    final BreakerPermit modelPermit;
-    final BreakerPermit routePermit;
-    final Reservation reservation;
+    final Lease lease;
     final long started;
     final int attemptNo;
     volatile CompletableFuture<ProviderResponse> future;
@@ -1107,15 +1061,13 @@ final class Call {
     volatile Usage streamUsage;
     KeyHealth poolProbe;
     boolean done;
-    boolean permitsReleased;
+    /** What a stream said it used, when it ended before completing; null otherwise. */
+    Demand reported;
 
-    InFlight(int tier, RouteCandidate candidate, BreakerPermit modelPermit,
-        BreakerPermit routePermit, Reservation reservation, long started, int attemptNo) {
+    InFlight(int tier, RouteCandidate candidate, Lease lease, long started, int attemptNo) {
       this.tier = tier;
       this.candidate = candidate;
-      this.modelPermit = modelPermit;
-      this.routePermit = routePermit;
-      this.reservation = reservation;
+      this.lease = lease;
       this.started = started;
       this.attemptNo = attemptNo;
     }

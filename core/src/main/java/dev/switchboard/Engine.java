@@ -10,6 +10,8 @@ import dev.switchboard.retry.Backoff;
 import dev.switchboard.retry.RetryBudget;
 import dev.switchboard.spi.AttemptOptions;
 import dev.switchboard.spi.BreakerConfig;
+import dev.switchboard.spi.BreakerTransition;
+import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.BreakerStore;
 import dev.switchboard.spi.BudgetStore;
 import dev.switchboard.spi.ErrorClassifier;
@@ -62,6 +64,8 @@ final class Engine {
   final BudgetStore budgets;
   final HealthStore health;
   final BreakerStore breakers;
+  /** Health as planning reads it: no I/O per call (a shared store serves a refreshed snapshot). */
+  final RoutingView view;
   final RoutingStrategy strategy;
   final SafeListener listener;
   final TokenEstimator estimator;
@@ -69,6 +73,8 @@ final class Engine {
   final List<KeySpec> keys;
   final Map<String, KeySpec> keysByAlias;
   final List<ModelTier> tiers;
+  /** Per tier, every key × model route allowed by the keys' model lists, in key order. */
+  final List<List<RouteCandidate>> routesByTier;
   final PoolLimits limits;
   final Duration defaultDeadline;
   final int defaultMaxAttempts;
@@ -126,6 +132,7 @@ final class Engine {
     this.budgets = state.budgets();
     this.health = state.health();
     this.breakers = state.breakers();
+    this.view = state.routingView();
     this.strategy = strategy;
     this.sla = SlaStats.builder().ticker(b.ticker).build();
     SafeListener own = new SafeListener(sla);
@@ -172,6 +179,19 @@ final class Engine {
     }
     this.keyHealth = Map.copyOf(kh);
     this.tiers = List.copyOf(tiers);
+    List<List<RouteCandidate>> byTier = new ArrayList<>();
+    for (ModelTier t : this.tiers) {
+      List<RouteCandidate> routesOfTier = new ArrayList<>();
+      for (KeySpec k : this.keys) {
+        if (k.allows(t.model())) {
+          String route = k.alias() + "/" + t.model();
+          routesOfTier.add(new RouteCandidate(k, t, ModelPools.poolId(k.organization(),
+              t.modelPool()), stats(route), this));
+        }
+      }
+      byTier.add(List.copyOf(routesOfTier));
+    }
+    this.routesByTier = List.copyOf(byTier);
     this.limits = limits;
     this.defaultDeadline = b.deadline;
     this.defaultMaxAttempts = b.maxAttempts;
@@ -220,6 +240,13 @@ final class Engine {
 
   RouteStats stats(String route) {
     return routes.computeIfAbsent(route, r -> new RouteStats());
+  }
+
+  /** Tells the listener about breaker state changes a claim or a settlement caused. */
+  void emitTransitions(List<BreakerTransition> transitions) {
+    for (BreakerTransition t : transitions) {
+      listener.emit(new RouterEvent.BreakerStateChanged(t.name(), t.from(), t.to()));
+    }
   }
 
   /** Registers a call to plan again when a key's probe attempt ends. */

@@ -1,14 +1,31 @@
 package dev.switchboard;
 
+import dev.switchboard.spi.BucketLimits;
+import dev.switchboard.spi.BudgetLevels;
+import java.util.List;
+
 import dev.switchboard.spi.Candidate;
 
-/** A {@link Candidate} view of one key × model route of the current tier. */
+/**
+ * One key × model route, built once per router with every name the router asks the state store
+ * about (so planning a call allocates no strings), and the {@link Candidate} view of it that
+ * strategies see.
+ */
 final class RouteCandidate implements Candidate {
   final KeySpec key;
   final ModelTier tier;
   final String pool;
   final String route;
   final RouteStats stats;
+  final String keyScope;
+  final String keyModelScope;
+  final String poolScope;
+  final String modelBreaker;
+  final String routeBreaker;
+  /** The scopes a claim on this route checks: the key, then the key × model. */
+  final List<String> claimScopes;
+  /** The breakers a claim on this route takes: the model's, then the route's. */
+  final List<String> claimBreakers;
   private final Engine engine;
 
   RouteCandidate(KeySpec key, ModelTier tier, String pool, RouteStats stats, Engine engine) {
@@ -18,6 +35,13 @@ final class RouteCandidate implements Candidate {
     this.route = key.alias() + "/" + tier.model();
     this.stats = stats;
     this.engine = engine;
+    this.keyScope = Engine.keyScope(key.alias());
+    this.keyModelScope = Engine.keyModelScope(key.alias(), tier.model());
+    this.poolScope = Engine.poolScope(pool);
+    this.modelBreaker = Engine.modelBreaker(tier.model());
+    this.routeBreaker = Engine.routeBreaker(route);
+    this.claimScopes = List.of(keyScope, keyModelScope);
+    this.claimBreakers = List.of(modelBreaker, routeBreaker);
   }
 
   @Override
@@ -47,7 +71,9 @@ final class RouteCandidate implements Candidate {
 
   @Override
   public double headroom() {
-    return engine.budgets.levels(pool, engine.limits.of(pool)).headroom();
+    BucketLimits limits = engine.limits.of(pool);
+    BudgetLevels known = engine.view.levels(pool, limits);
+    return (known != null ? known : engine.budgets.levels(pool, limits)).headroom();
   }
 
   @Override

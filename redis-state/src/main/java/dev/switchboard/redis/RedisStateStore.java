@@ -88,6 +88,7 @@ public final class RedisStateStore implements StateStore {
     RoutingSnapshot view = new RoutingSnapshot(viewTicker, guard, fallback.routingView());
     this.budgets = new RedisBudgetStore(b.client, keys, b.budgetIdleTtl.toMillis(), guard,
         fallback.budgets(), b.scriptClock);
+    view.serveLevels(budgets, Durations.nanos(b.viewRefresh));
     this.health = new RedisHealthStore(b.client, keys, guard, fallback.health(), b.scriptClock, view);
     this.breakers = new RedisBreakerStore(b.client, keys, b.breakerIdleTtl.toMillis(), guard,
         fallback.breakers(), b.scriptClock, view);

@@ -2,6 +2,9 @@ package dev.switchboard.redis;
 
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerState;
+import dev.switchboard.spi.BucketLimits;
+import dev.switchboard.spi.BudgetLevels;
+import dev.switchboard.spi.BudgetStore;
 import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.Ticker;
 import java.util.ArrayList;
@@ -40,10 +43,46 @@ final class RoutingSnapshot implements RoutingView {
   /** The writes made since the refresh in flight began; null when none is in flight. */
   private List<UnaryOperator<State>> sinceRefresh;
 
+  /** Budget levels read for strategies, per pool, kept for {@link #levelsTtl} nanoseconds. */
+  private final Map<String, Levels> levels = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile BudgetStore budgets;
+  private volatile long levelsTtl;
+
+  private record Levels(BudgetLevels levels, long readAt) {}
+
   RoutingSnapshot(Ticker ticker, Guard guard, RoutingView fallback) {
     this.ticker = ticker;
     this.guard = guard;
     this.fallback = fallback;
+  }
+
+  /**
+   * Lets {@link #levels} answer from reads of {@code store} at most {@code ttlNanos} old, so a
+   * strategy weighing headroom costs a round trip per pool per refresh period, not per candidate.
+   */
+  void serveLevels(BudgetStore store, long ttlNanos) {
+    this.budgets = store;
+    this.levelsTtl = ttlNanos;
+  }
+
+  @Override
+  public BudgetLevels levels(String pool, BucketLimits limits) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(limits, "limits");
+    BudgetStore store = budgets;
+    if (store == null) {
+      return null;
+    }
+    long now = ticker.read();
+    Levels known = levels.get(pool);
+    if (known != null && now - known.readAt < levelsTtl && known.levels.limits().equals(limits)) {
+      return known.levels;
+    }
+    BudgetLevels read = store.levels(pool, limits);
+    if (levels.size() < 10_000 || levels.containsKey(pool)) {
+      levels.put(pool, new Levels(read, now));
+    }
+    return read;
   }
 
   @Override

@@ -34,4 +34,14 @@ public interface RoutingView {
    * @throws NullPointerException when {@code name} is null
    */
   BreakerState breakerState(String name, BreakerConfig config);
+
+  /**
+   * Returns the pool's budget levels as the view knows them, for strategies that weigh headroom,
+   * or null to have the router ask {@link BudgetStore#levels}. A shared store may answer from a
+   * read a moment old rather than pay a round trip per candidate; the claim decides anyway.
+   * Default: null.
+   */
+  default BudgetLevels levels(String pool, BucketLimits limits) {
+    return null;
+  }
 }
