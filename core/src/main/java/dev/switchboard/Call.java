@@ -266,7 +266,10 @@ final class Call {
           }
         }
       }
-      if (budgetWait != Long.MAX_VALUE && budgetWait <= deadline - now) {
+      // a later tier that can serve now beats waiting for this one, unless the wait is within
+      // the router's patience for its preferred tiers
+      if (budgetWait != Long.MAX_VALUE && budgetWait <= deadline - now
+          && budgetWait <= e.budgetPatienceNanos) {
         waitThenPlan(budgetWait, tier.model(), true);
         return;
       }

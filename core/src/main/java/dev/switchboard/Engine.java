@@ -91,6 +91,8 @@ final class Engine {
   final StreamScheduler streamScheduler;
   final StreamTimeouts streamTimeouts;
   final boolean continueStreams;
+  /** How long a call may wait for an earlier tier's budget while a later tier could serve. */
+  final long budgetPatienceNanos;
 
   final ConcurrentHashMap<String, RouteStats> routes = new ConcurrentHashMap<>();
   final Map<String, KeyHealth> keyHealth;
@@ -207,6 +209,7 @@ final class Engine {
     this.streamScheduler = (task, delay) -> scheduler.schedule(task, delay)::cancel;
     this.streamTimeouts = b.streamTimeouts;
     this.continueStreams = b.continueStreams;
+    this.budgetPatienceNanos = Call.saturatedNanos(b.budgetPatience);
   }
 
   CompletableFuture<RoutedResponse> submit(MessageRequest request, CallOptions options) {

@@ -299,6 +299,7 @@ public final class Switchboard implements AutoCloseable {
     boolean affinity = true;
     StreamTimeouts streamTimeouts = StreamTimeouts.DEFAULT;
     boolean continueStreams;
+    Duration budgetPatience = Duration.ZERO;
 
     private Builder() {}
 
@@ -832,6 +833,23 @@ public final class Switchboard implements AutoCloseable {
      */
     public Builder continueInterruptedStreams(boolean on) {
       this.continueStreams = on;
+      return this;
+    }
+
+    /**
+     * Sets how long a call may wait for an earlier tier's budget to refill while a later tier of
+     * the chain could serve it now (default zero: it moves on at once, so every pool's capacity is
+     * used). Raise it when the primary model's answer is worth some latency; a call still waits,
+     * whatever this says, when no tier can serve now.
+     *
+     * @throws IllegalArgumentException naming the value when negative
+     */
+    public Builder budgetPatience(Duration patience) {
+      Objects.requireNonNull(patience, "budgetPatience");
+      if (patience.isNegative()) {
+        throw new IllegalArgumentException("budgetPatience must be >= 0 but was " + patience);
+      }
+      this.budgetPatience = patience;
       return this;
     }
 

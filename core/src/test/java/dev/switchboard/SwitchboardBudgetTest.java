@@ -66,6 +66,49 @@ class SwitchboardBudgetTest {
   }
 
   @Test
+  void primaryOutOfBudget_spillsToTheNextTierAtOnce_whenThatTierCanServeNow() {
+    Switchboard router = builder(Switchboard.limits(2, 100_000, 100_000))
+        .fallbackTo("claude-sonnet-4-6", Switchboard.limits(100, 100_000, 100_000)).build();
+    router.send(Fixtures.request(10));
+    router.send(Fixtures.request(10));
+
+    CompletableFuture<RoutedResponse> third = router.sendAsync(Fixtures.request(10),
+        CallOptions.DEFAULT);
+
+    assertThat(third).isCompleted();
+    assertThat(third.join().model()).isEqualTo("claude-sonnet-4-6");
+    assertThat(third.join().fellBack()).isTrue();
+    assertThat(third.join().degraded()).as("busy, not unhealthy").isFalse();
+    assertThat(third.join().waited()).isZero();
+    assertThat(events.of(RouterEvent.BudgetWaited.class)).isEmpty();
+  }
+
+  @Test
+  void budgetPatience_waitsForThePrimaryWhenItsRefillComesSoonEnough() {
+    Switchboard router = builder(Switchboard.limits(2, 100_000, 100_000))
+        .fallbackTo("claude-sonnet-4-6", Switchboard.limits(100, 100_000, 100_000))
+        .budgetPatience(Duration.ofSeconds(30)).build();
+    router.send(Fixtures.request(10));
+    router.send(Fixtures.request(10));
+
+    CompletableFuture<RoutedResponse> third = router.sendAsync(Fixtures.request(10),
+        CallOptions.DEFAULT);
+
+    assertThat(third).isNotDone();
+    scheduler.advance(Duration.ofSeconds(30));
+    assertThat(third).isCompleted();
+    assertThat(third.join().model()).isEqualTo(OPUS);
+    assertThat(events.of(RouterEvent.BudgetWaited.class)).hasSize(1);
+  }
+
+  @Test
+  void budgetPatience_rejectsANegativeValueNamingIt() {
+    assertThatThrownBy(() -> Switchboard.builder().budgetPatience(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("budgetPatience must be >= 0 but was PT-0.001S");
+  }
+
+  @Test
   void refill_thatDoesNotFitTheDeadline_failsWithWhenCapacityReturns() {
     Switchboard router = builder(Switchboard.limits(2, 100_000, 100_000)).build();
     router.send(Fixtures.request(10));
