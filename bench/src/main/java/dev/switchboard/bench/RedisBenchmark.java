@@ -1,9 +1,13 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.BudgetExhaustedException;
+import dev.switchboard.CallOptions;
+import dev.switchboard.DeadlineExceededException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.redis.RedisStateStore;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.RouterListener;
+import dev.switchboard.testkit.RedisServerProcess;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,20 +43,36 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Bucket4j consumes the same amount from every bandwidth; Switchboard takes 1 request, the
  * estimated input tokens and {@code max_tokens} in one call: the work is comparable, not equal.
  *
+ * <p>Then the over-admission check: two routers, each with its own {@link RedisStateStore} on the
+ * same Redis, one key and one model whose pool has a small configured limit ({@code --limit-rpm},
+ * default 120 requests per minute), driven by 8 threads far above it for a few seconds. The sum of
+ * the grants (attempts the transports saw) must not exceed the limit (the full bucket at the start)
+ * plus its refill over the measured time plus one refill step (one request).
+ *
+ * <p>The server is a testkit {@link RedisServerProcess}: {@code redis-server} from the PATH, else
+ * the one packaged in embedded-redis ({@code -Dswitchboard.redis.server=embedded} forces it).
+ *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.switchboard.bench.RedisBenchmark
- * [--seconds N] [--threads 1,4,16] [--redis-server PATH]}. Prints one JSON line per system ×
- * thread count; progress goes to standard error.
+ * [--seconds N] [--threads 1,4,16] [--over-admission-seconds N] [--limit-rpm N]}. Prints one JSON
+ * line per system × thread count, then one for the over-admission check; progress goes to
+ * standard error.
  */
 public final class RedisBenchmark {
   static final long HUGE = 1_000_000_000_000L;
 
   private RedisBenchmark() {}
 
-  /** The knobs of one run. */
-  record Options(double seconds, List<Integer> threads, String redisServer) {
+  /** The knobs of one run; {@code overAdmissionSeconds} 0 skips the over-admission check. */
+  record Options(double seconds, List<Integer> threads, double overAdmissionSeconds, long limitRpm) {
     Options {
       if (!(seconds > 0)) {
         throw new IllegalArgumentException("seconds must be positive but was " + seconds);
+      }
+      if (!(overAdmissionSeconds >= 0)) {
+        throw new IllegalArgumentException("overAdmissionSeconds must be >= 0 but was " + overAdmissionSeconds);
+      }
+      if (limitRpm < 1) {
+        throw new IllegalArgumentException("limitRpm must be at least 1 but was " + limitRpm);
       }
       for (int t : threads) {
         if (t < 1) {
@@ -64,18 +85,21 @@ public final class RedisBenchmark {
     static Options parse(String... args) {
       double seconds = 3;
       List<Integer> threads = List.of(1, 4, 16);
-      String binary = "redis-server";
+      double overSeconds = 5;
+      long limitRpm = 120;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--seconds" -> seconds = Double.parseDouble(value(args, ++i, "--seconds"));
           case "--threads" -> threads = Arrays.stream(value(args, ++i, "--threads").split(","))
               .map(String::trim).map(Integer::valueOf).toList();
-          case "--redis-server" -> binary = value(args, ++i, "--redis-server");
+          case "--over-admission-seconds" -> overSeconds = Double.parseDouble(value(args, ++i,
+              "--over-admission-seconds"));
+          case "--limit-rpm" -> limitRpm = Long.parseLong(value(args, ++i, "--limit-rpm"));
           default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-              + "'; expected --seconds N, --threads 1,4,16, --redis-server PATH");
+              + "'; expected --seconds N, --threads 1,4,16, --over-admission-seconds N, --limit-rpm N");
         }
       }
-      return new Options(seconds, threads, binary);
+      return new Options(seconds, threads, overSeconds, limitRpm);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -89,27 +113,67 @@ public final class RedisBenchmark {
   /** One measured cell. */
   record Result(String system, int threads, double opsPerSecond, double roundTripsPerCall,
       String roundTripCommands, double commandsPerCall, String perCommand, double ratioVsBucket4j,
-      boolean degraded, long calls) {
+      boolean degraded, long calls, String redis) {
     String json() {
       return String.format(Locale.ROOT, "{\"system\":\"%s\",\"threads\":%d,\"ops_per_s\":%.0f,"
           + "\"ratio_vs_bucket4j\":%.3f,\"round_trips_per_call\":%.3f,\"round_trip_commands\":%s,"
-          + "\"commands_per_call\":%.3f,\"per_command\":%s,\"degraded\":%s,\"calls\":%d}",
+          + "\"commands_per_call\":%.3f,\"per_command\":%s,\"degraded\":%s,\"calls\":%d,\"redis\":\"%s\"}",
           system, threads, opsPerSecond, ratioVsBucket4j, roundTripsPerCall, roundTripCommands,
-          commandsPerCall, perCommand, degraded, calls);
+          commandsPerCall, perCommand, degraded, calls, redis);
     }
   }
 
-  /** Runs the benchmark and prints one JSON line per cell. */
+  /**
+   * The over-admission check: what two routers sharing one Redis granted against a small limit.
+   *
+   * @param limitRpm the pool's configured requests per minute (its bucket's capacity)
+   * @param threads how many threads drove the two routers
+   * @param seconds measured time, from the first call to the end of the last
+   * @param grants attempts the two transports saw (each one a granted request)
+   * @param grantsPerRouter grants of each router
+   * @param allowed the bound: the full bucket, plus its refill over {@code seconds}, plus one step
+   * @param refused calls that ended without an attempt, by exception type
+   * @param degraded whether a store switched to its fallback (its limit share) during the check
+   */
+  record OverAdmission(long limitRpm, int threads, double seconds, long grants, List<Long> grantsPerRouter,
+      long allowed, Map<String, Long> refused, boolean degraded, String redis) {
+
+    /** Returns how many grants exceeded the bound (0 when none). */
+    long overAdmitted() {
+      return Math.max(0, grants - allowed);
+    }
+
+    String json() {
+      StringBuilder r = new StringBuilder("{");
+      refused.forEach((k, v) -> r.append(r.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+      return String.format(Locale.ROOT, "{\"system\":\"switchboard-redis-over-admission\",\"routers\":2,"
+          + "\"threads\":%d,\"limit_rpm\":%d,\"seconds\":%.3f,\"grants\":%d,\"grants_per_router\":%s,"
+          + "\"allowed\":%d,\"over_admitted\":%d,\"grants_over_allowed\":%.4f,\"refused\":%s,"
+          + "\"degraded\":%s,\"redis\":\"%s\"}",
+          threads, limitRpm, seconds, grants, grantsPerRouter, allowed, overAdmitted(),
+          (double) grants / allowed, r.append('}'), degraded, redis);
+    }
+  }
+
+  /** Everything one run measured: the cells, then the over-admission check (null when skipped). */
+  record Report(List<Result> cells, OverAdmission overAdmission) {}
+
+  /** Runs the benchmark and prints one JSON line per cell, then the over-admission line. */
   public static void main(String[] args) {
-    for (Result r : run(Options.parse(args), System.err)) {
+    Report report = run(Options.parse(args), System.err);
+    for (Result r : report.cells()) {
       System.out.println(r.json());
+    }
+    if (report.overAdmission() != null) {
+      System.out.println(report.overAdmission().json());
     }
     System.exit(0);
   }
 
-  static List<Result> run(Options o, PrintStream log) {
+  static Report run(Options o, PrintStream log) {
     List<Result> results = new ArrayList<>();
-    try (RedisProcess redis = RedisProcess.start(o.redisServer())) {
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      log.println("redis: " + redis.source() + " on port " + redis.port());
       String[] b4jTrips;
       String[] sbTrips;
       try (Fixture f = bucket4j(redis.port(), 1)) {
@@ -130,13 +194,76 @@ public final class RedisBenchmark {
           sb = measure(f, threads, o.seconds());
         }
         results.add(new Result("bucket4j-jedis", threads, b4j.opsPerSecond(), Double.parseDouble(b4jTrips[0]),
-            b4jTrips[1], b4j.commandsPerCall(), b4j.perCommand(), 1.0, false, b4j.calls()));
+            b4jTrips[1], b4j.commandsPerCall(), b4j.perCommand(), 1.0, false, b4j.calls(), redis.source()));
         results.add(new Result("switchboard-redis", threads, sb.opsPerSecond(), Double.parseDouble(sbTrips[0]),
             sbTrips[1], sb.commandsPerCall(), sb.perCommand(), sb.opsPerSecond() / b4j.opsPerSecond(),
-            sb.degraded(), sb.calls()));
+            sb.degraded(), sb.calls(), redis.source()));
       }
+      OverAdmission over = null;
+      if (o.overAdmissionSeconds() > 0) {
+        log.printf(Locale.ROOT, "redis: over-admission check, 2 routers, %d RPM, %.1f s%n", o.limitRpm(),
+            o.overAdmissionSeconds());
+        over = overAdmission(redis, o.limitRpm(), o.overAdmissionSeconds());
+      }
+      return new Report(results, over);
     }
-    return results;
+  }
+
+  /** Threads driving the over-admission check (half on each router). */
+  static final int OVER_ADMISSION_THREADS = 8;
+
+  /**
+   * Drives two routers sharing one pool in Redis far above its limit: every thread calls as fast
+   * as the routers answer (a call waits for a refill at most 1 s, then fails), for {@code seconds}.
+   */
+  static OverAdmission overAdmission(RedisServerProcess redis, long limitRpm, double seconds) {
+    UnifiedJedis jedis = client(redis.port(), OVER_ADMISSION_THREADS);
+    try {
+      jedis.flushAll();
+      AtomicBoolean degraded = new AtomicBoolean();
+      List<RedisStateStore> stores = new ArrayList<>();
+      List<InstantTransport> transports = new ArrayList<>();
+      List<Switchboard> routers = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        RedisStateStore store = RedisStateStore.builder(jedis).keyPrefix("bench:oa:")
+            .expectedInstances(2).timeout(Duration.ofSeconds(1))
+            .listener(m -> degraded.set(true)).build();
+        stores.add(store);
+        InstantTransport transport = new InstantTransport();
+        transports.add(transport);
+        routers.add(Switchboard.builder().transport(transport).stateStore(store)
+            .key("key-0", "sk-ant-bench-over-admission", "org-0")
+            .model(OverheadBenchmark.MODELS[0], Switchboard.limits(limitRpm, HUGE, HUGE))
+            .deadline(Duration.ofSeconds(1))
+            .build());
+      }
+      MessageRequest request = OverheadBenchmark.request();
+      CallOptions options = CallOptions.DEFAULT;
+      java.util.Map<String, Long> refused = new java.util.concurrent.ConcurrentSkipListMap<>();
+      long start = System.nanoTime();
+      try {
+        runFor(OVER_ADMISSION_THREADS, seconds, i -> {
+          Switchboard router = routers.get((int) ((i / 1_000_003L) & 1));
+          try {
+            router.send(request, options);
+          } catch (BudgetExhaustedException | DeadlineExceededException e) {
+            refused.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+          }
+        });
+      } finally {
+        routers.forEach(Switchboard::close);
+        stores.forEach(RedisStateStore::close);
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      List<Long> perRouter = transports.stream().map(InstantTransport::calls).toList();
+      long grants = perRouter.stream().mapToLong(Long::longValue).sum();
+      long allowed = (long) Math.floor(limitRpm + limitRpm * elapsed / 60.0) + 1;
+      boolean anyDegraded = degraded.get() || stores.stream().anyMatch(RedisStateStore::degraded);
+      return new OverAdmission(limitRpm, OVER_ADMISSION_THREADS, elapsed, grants, perRouter, allowed,
+          new java.util.TreeMap<>(refused), anyDegraded, redis.source());
+    } finally {
+      jedis.close();
+    }
   }
 
   private record Cell(double opsPerSecond, double commandsPerCall, String perCommand, boolean degraded, long calls) {}

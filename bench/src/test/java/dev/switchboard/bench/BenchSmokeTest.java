@@ -2,13 +2,11 @@ package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -80,26 +77,64 @@ class BenchSmokeTest {
   }
 
   @Test
-  void redisBenchmark_tinyRunCountsRoundTripsOnARealServer() throws IOException {
-    assumeThat(onPath("redis-server")).as("redis-server on the PATH").isTrue();
-    RedisBenchmark.Options options = new RedisBenchmark.Options(0.3, List.of(1, 2), "redis-server");
+  void redisBenchmark_tinyRunCountsRoundTripsAndGrantsOnARealServer() throws IOException {
+    RedisBenchmark.Options options = new RedisBenchmark.Options(0.3, List.of(1, 2), 1.0, 60);
 
-    List<RedisBenchmark.Result> results = RedisBenchmark.run(options, quiet());
+    RedisBenchmark.Report report = RedisBenchmark.run(options, quiet());
 
-    assertThat(results).hasSize(4);
-    for (RedisBenchmark.Result r : results) {
+    assertThat(report.cells()).hasSize(4);
+    for (RedisBenchmark.Result r : report.cells()) {
       Map<String, Object> line = JSON.fromJson(r.json());
       assertThat((Double) line.get("ops_per_s")).as(r.system()).isPositive();
       assertThat((Double) line.get("round_trips_per_call")).as(r.system()).isGreaterThanOrEqualTo(1.0);
       assertThat((Double) line.get("commands_per_call"))
           .as(r.system()).isGreaterThanOrEqualTo((Double) line.get("round_trips_per_call") - 0.1);
       assertThat(line.get("degraded")).as(r.system()).isEqualTo(false);
+      assertThat((String) line.get("redis")).as(r.system()).matches("(PATH redis-server|embedded-redis) .+");
     }
+    Map<String, Object> over = JSON.fromJson(report.overAdmission().json());
+    assertThat(over).containsKeys("grants", "allowed", "over_admitted", "grants_per_router", "refused");
+    // the bucket starts full: 60 grants at least, shared by both routers
+    assertThat((Double) over.get("grants")).isGreaterThanOrEqualTo(60.0);
+    assertThat((List<?>) over.get("grants_per_router")).hasSize(2);
   }
 
-  private static boolean onPath(String binary) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .anyMatch(dir -> new File(dir, binary).canExecute());
+  @Test
+  void faultsMain_tinyLocalRunReportsEveryFieldWithinTheDeadline() throws Exception {
+    FaultsMain.Options options = new FaultsMain.Options(6.0, 10, 600, Duration.ofMillis(3_000),
+        Duration.ofMillis(800), Duration.ofMillis(2_000), Duration.ofSeconds(10), List.of("switchboard-local"));
+
+    List<FaultsMain.Result> results = FaultsMain.run(options, quiet());
+
+    assertThat(results).hasSize(1);
+    Map<String, Object> line = JSON.fromJson(results.get(0).json());
+    assertThat(line).containsKeys("system", "variant", "offered", "eligible", "succeeded", "success_ratio",
+        "failures", "past_deadline", "p50_ms", "p99_ms", "revoked_key_uses_after_revoke",
+        "revoked_key_uses_after_first_401", "revoked_key_reports", "in_flight_after", "admission_in_flight_after",
+        "budget_pools", "budget_pools_above_limit", "budget_pools_not_refilled", "threads_before",
+        "threads_after", "threads_leaked", "answered_529", "stalled_attempts");
+    assertThat(line.get("system")).isEqualTo("switchboard-local");
+    assertThat((Double) line.get("offered")).isEqualTo(60.0);
+    assertThat((Double) line.get("success_ratio")).isBetween(0.0, 1.0);
+    assertThat((Double) line.get("past_deadline")).isZero();
+    assertThat((Double) line.get("revoked_key_uses_after_revoke")).as("uses of the revoked key after revoking")
+        .isEqualTo(1.0);
+    assertThat((Double) line.get("revoked_key_uses_after_first_401")).isZero();
+    assertThat((Double) line.get("in_flight_after")).isZero();
+    assertThat((Double) line.get("admission_in_flight_after")).isZero();
+    assertThat((Double) line.get("budget_pools")).isPositive();
+  }
+
+  @Test
+  void faultsOptions_defaultsAndBadArgumentsAreNamed() {
+    assertThat(FaultsMain.Options.parse().systems()).containsExactly("switchboard-local", "tutorial-loop");
+    assertThat(FaultsMain.Options.parse("--redis").systems()).containsExactly("switchboard-redis");
+    assertThat(FaultsMain.Options.parse("--long").seconds()).isEqualTo(300.0);
+    assertThatThrownBy(() -> FaultsMain.Options.parse("--attempt-timeout-ms", "5000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("attemptTimeout must be shorter than the deadline (PT4S) but was PT5S");
+    assertThatThrownBy(() -> FaultsMain.Options.parse("--systems", "nope"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 'nope'");
   }
 
   private static PrintStream quiet() {

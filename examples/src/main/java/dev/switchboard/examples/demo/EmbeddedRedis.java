@@ -1,83 +1,32 @@
 package dev.switchboard.examples.demo;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import dev.switchboard.testkit.RedisServerProcess;
+import java.time.Duration;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A throw-away {@code redis-server} for the demo's cluster mode, on a free local port without
- * persistence: the one on the PATH, else the Linux/macOS binary packaged in
- * {@code com.github.codemonstur:embedded-redis}. Closing it stops the process.
+ * The throw-away {@code redis-server} of the demo's cluster mode: a testkit {@link
+ * RedisServerProcess} (the server on the PATH, else the binary packaged in embedded-redis, on a
+ * free local port without persistence) and the pooled clients the routers use. Closing it stops
+ * the process.
  */
 final class EmbeddedRedis implements AutoCloseable {
-  private final Process process;
-  private final int port;
-  private final String binary;
+  private final RedisServerProcess server;
 
-  private EmbeddedRedis(Process process, int port, String binary) {
-    this.process = process;
-    this.port = port;
-    this.binary = binary;
+  private EmbeddedRedis(RedisServerProcess server) {
+    this.server = server;
   }
 
   /**
-   * Starts a server and waits until it accepts connections.
+   * Starts a server and waits until it answers.
    *
    * @throws IllegalStateException when no binary can run here or the server does not start
    */
   static EmbeddedRedis start() {
-    String binary = onPath();
-    if (binary == null) {
-      binary = extractPackaged();
-    }
-    int port = freePort();
-    Process p;
-    try {
-      p = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no").redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
-    }
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.contains("Ready to accept connections")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        ready.completeExceptionally(e);
-      }
-      ready.completeExceptionally(new IllegalStateException("redis-server exited"));
-    }, "demo-redis-" + port);
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      ready.get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new IllegalStateException("redis-server " + binary + " did not start on port " + port,
-          e);
-    }
-    return new EmbeddedRedis(p, port, binary);
+    return new EmbeddedRedis(RedisServerProcess.start());
   }
 
   /** Returns a new pooled client with short timeouts; the caller closes it. */
@@ -85,9 +34,9 @@ final class EmbeddedRedis implements AutoCloseable {
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(maxConnections);
     pool.setMaxIdle(maxConnections);
-    pool.setMaxWait(java.time.Duration.ofMillis(500));
+    pool.setMaxWait(Duration.ofMillis(500));
     return RedisClient.builder()
-        .hostAndPort("127.0.0.1", port)
+        .hostAndPort(server.host(), server.port())
         .clientConfig(DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(500).socketTimeoutMillis(1000).build())
         .poolConfig(pool)
@@ -96,70 +45,12 @@ final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 
+  /** Returns e.g. {@code PATH redis-server 7.0.15 on 127.0.0.1:40123}. */
   @Override
   public String toString() {
-    return "redis-server " + binary + " on 127.0.0.1:" + port;
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String onPath() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      File f = new File(dir, "redis-server");
-      if (f.isFile() && f.canExecute()) {
-        return f.getAbsolutePath();
-      }
-    }
-    return null;
-  }
-
-  private static String extractPackaged() {
-    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    boolean arm = arch.contains("aarch64") || arch.contains("arm64");
-    String resource;
-    if (os.contains("linux")) {
-      resource = arm ? "/redis-server-6.2.7-linux-arm64" : "/redis-server-6.2.6-v5-linux-amd64";
-    } else if (os.contains("mac")) {
-      resource = arm ? "/redis-server-6.2.6-v5-darwin-arm64"
-          : "/redis-server-6.2.6-v5-darwin-amd64";
-    } else {
-      throw new IllegalStateException("no redis-server on the PATH and no packaged one for " + os
-          + "; install Redis or run without --redis");
-    }
-    try (InputStream in = EmbeddedRedis.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("embedded-redis does not contain " + resource);
-      }
-      Path file = Files.createTempFile("demo-redis-server-", "");
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      if (!file.toFile().setExecutable(true)) {
-        throw new IllegalStateException("cannot make " + file + " executable");
-      }
-      file.toFile().deleteOnExit();
-      return file.toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return server.source() + " on " + server.host() + ":" + server.port();
   }
 }
