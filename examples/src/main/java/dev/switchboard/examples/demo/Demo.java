@@ -39,8 +39,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The demo a newcomer runs first: a few thousand calls from dozens of tenants through one
  * Switchboard router, in a simulated world where things go wrong (a key revoked mid-run, a 529
- * window on the primary model, bursts of 429s, stalled requests), then the same workload through
- * the naive retry loop of the tutorials, side by side; the last line is {@code SUMMARY {json}}.
+ * window on the primary model, bursts of 429s, stalled requests, streams broken before and after
+ * their first token), then the same workload through the naive retry loop of the tutorials, side
+ * by side; the last line is {@code SUMMARY {json}}.
  *
  * <pre>
  * mvn -q -ntp -DskipTests -pl examples -am package exec:java \
@@ -49,8 +50,15 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>With {@code --redis} two routers share one real Redis (the cluster mode); with {@code
  * ANTHROPIC_API_KEY} set or {@code --keys-file} it runs a small workload against the real API
- * instead of the simulator. {@code --help} explains every option. The router does not stream yet,
- * so every call of the workload is non-streaming.
+ * instead of the simulator. {@code --help} explains every option.
+ *
+ * <p>A share of the calls ({@code --stream-share}, 25% by default) is streamed: through {@link
+ * Switchboard#stream} with a handler that counts events and notes the first token, and with
+ * {@link Switchboard.Builder#continueInterruptedStreams(boolean) continueInterruptedStreams} on, so
+ * an answer broken after its first token is finished on another route rather than failed. The
+ * naive loop streams the same calls through the transport and, when a stream breaks, sends the
+ * request again from scratch. The report adds streams broken after content, streams continued and
+ * time to first token for both.
  */
 @Command(name = "switchboard-demo", mixinStandardHelpOptions = true,
     version = "Switchboard demo 0.1.0",
@@ -59,8 +67,9 @@ import redis.clients.jedis.UnifiedJedis;
     description = {
         "Drives a few thousand calls from dozens of tenants through one Switchboard router against "
             + "the in-process Anthropic API simulator, while a fault script revokes a key, opens a "
-            + "529 window on the primary model, fires bursts of 429s and stalls requests; then "
-            + "replays the same workload through the tutorials' naive retry loop and compares.",
+            + "529 window on the primary model, fires bursts of 429s, stalls requests and breaks "
+            + "streams mid-answer; then replays the same workload through the tutorials' naive "
+            + "retry loop and compares.",
         "Progress goes to stderr; the tables and, as the very last line, SUMMARY {json} go to "
             + "stdout.",
         ""},
@@ -69,6 +78,7 @@ import redis.clients.jedis.UnifiedJedis;
         "  switchboard-demo                 3000 calls over 35 s, then the baseline",
         "  switchboard-demo --quick         300 calls over 8 s (about 30 s in all)",
         "  switchboard-demo --redis         two routers sharing one real Redis",
+        "  switchboard-demo --stream-share 100   every call streamed",
         "  switchboard-demo --keys-file k   20 small calls against the real API"})
 public final class Demo implements Callable<Integer> {
   static final int DEFAULT_CALLS = 3_000;
@@ -81,6 +91,8 @@ public final class Demo implements Callable<Integer> {
   static final int MAX_IN_FLIGHT = 48;
   /** Admission control: calls that may wait for a slot. */
   static final int MAX_QUEUED = 10_000;
+  /** Percent of the calls streamed unless --stream-share says otherwise. */
+  static final int DEFAULT_STREAM_SHARE = 25;
 
   @Option(names = "--calls", paramLabel = "N",
       description = "Calls to send in each run (default: " + DEFAULT_CALLS + "; " + QUICK_CALLS
@@ -103,6 +115,14 @@ public final class Demo implements Callable<Integer> {
           + "quarter batch (long documents), a quarter FAQ bots repeating questions (default: "
           + "${DEFAULT-VALUE}).")
   int tenants;
+
+  @Option(names = "--stream-share", paramLabel = "PERCENT",
+      defaultValue = "" + DEFAULT_STREAM_SHARE,
+      description = "Percent of the calls that are streamed (0 to 100): the router streams them "
+          + "with Switchboard.stream and continues answers broken mid-stream on another route; the "
+          + "naive loop streams them through the transport and restarts a broken stream from "
+          + "scratch (default: ${DEFAULT-VALUE}).")
+  int streamShare;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "Seed of the workload and of the router's jitter, for a reproducible run "
@@ -197,6 +217,10 @@ public final class Demo implements Callable<Integer> {
     positive("--calls", calls);
     positive("--duration", duration);
     positive("--tenants", tenants);
+    if (streamShare < 0 || streamShare > 100) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--stream-share must be between 0 and 100 but was " + streamShare);
+    }
     if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--base-url must be an http or https URL but was " + baseUrl);
@@ -226,7 +250,7 @@ public final class Demo implements Callable<Integer> {
         : DEFAULT_SECONDS);
     Scenario scenario = new Scenario(window, n, quick);
     Workload workload = Workload.generate(seed, n, tenants, window, Scenario.OPUS,
-        scenario.deadlines(), 0);
+        scenario.deadlines(), 0, streamShare / 100.0);
     Duration cap = window.plus(workload.longestDeadline()).plusSeconds(5);
 
     out.println("Switchboard demo: " + n + " calls from " + tenants + " tenants over "
@@ -243,7 +267,12 @@ public final class Demo implements Callable<Integer> {
         + workload.repeats() + " calls repeat a question their tenant asked before");
     out.println("  router: strategy " + strategy + ", response cache on (tenant-scoped; the FAQ "
         + "bots opt in), admission " + MAX_IN_FLIGHT + " in flight with interactive > standard > "
-        + "batch priority; non-streaming calls only (the router does not stream yet)");
+        + "batch priority");
+    out.println(streamingLine(workload)
+        + (streamShare == 0 ? "" : "; stream watchdogs: headers within the class's attempt "
+        + "timeout, first token " + RouterClient.STREAM_FIRST_TOKEN_EXTRA.toSeconds() + " s later, "
+        + "then " + RouterClient.STREAM_IDLE.toSeconds() + " s between tokens (+"
+        + RouterClient.STREAM_PING_ALLOWANCE.toSeconds() + " s while only pings arrive)"));
     out.println("  fault script:");
     for (Scenario.Step s : scenario.steps()) {
       out.println(String.format(Locale.ROOT, "    at %5.1f s  %s",
@@ -256,15 +285,15 @@ public final class Demo implements Callable<Integer> {
     Tally baseline = null;
     if (!noBaseline) {
       baseline = runBaseline(scenario, workload, cap);
-      Report.table(out, baseline, "Naive retry loop (round-robin key, sleep retry-after, retry), "
-          + "per key / model:");
+      Report.table(out, baseline, "Naive retry loop (round-robin key, sleep retry-after, retry; "
+          + "a broken stream is sent again from scratch), per key / model:");
       Report.comparison(out, router, baseline);
     } else {
       Report.alone(out, router);
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("mode", redis ? "simulator+redis" : "simulator");
-    summary.put("streaming", false);
+    putStreaming(summary);
     summary.put("seed", seed);
     summary.putAll(Report.fields(router));
     if (baseline != null) {
@@ -330,7 +359,7 @@ public final class Demo implements Callable<Integer> {
       }
       p.begin();
       List<ScheduledFuture<?>> steps = scenario.script(sim, timer, p::log);
-      Driver.run(workload.calls(), new RouterClient(routers), tally, cap);
+      Driver.run(workload.calls(), new RouterClient(routers, true), tally, cap);
       steps.forEach(s -> s.cancel(false));
     }
     for (int i = 0; i < routers.size(); i++) {
@@ -357,6 +386,7 @@ public final class Demo implements Callable<Integer> {
         .random(new SeededRandom(seed))
         .responseCache(CachePolicy.DEFAULT)
         .admission(MAX_IN_FLIGHT, MAX_QUEUED)
+        .continueInterruptedStreams(true)
         .listener(new TallyListener(tally, log, name, List.<RouterListener>of(sla)));
     for (Scenario.SimKey k : Scenario.KEYS) {
       b.key(k.alias(), k.secret(), k.organization());
@@ -440,7 +470,8 @@ public final class Demo implements Callable<Integer> {
     Duration minute = Duration.ofSeconds(60);
     Duration half = Duration.ofSeconds(30);
     Workload.Deadlines d = new Workload.Deadlines(minute, minute, minute, half, half, half);
-    Workload workload = Workload.generate(seed, n, tenants, window, chain.get(0), d, 64);
+    Workload workload = Workload.generate(seed, n, tenants, window, chain.get(0), d, 64,
+        streamShare / 100.0);
     Duration cap = window.plus(workload.longestDeadline()).plusSeconds(5);
 
     String url = baseUrl != null ? baseUrl : System.getenv().getOrDefault("ANTHROPIC_BASE_URL",
@@ -449,11 +480,13 @@ public final class Demo implements Callable<Integer> {
         + " calls (max_tokens <= 64) over " + window.toSeconds() + " s, keys "
         + keys.stream().map(RealKey::alias).toList() + ", models " + String.join(" > ", chain)
         + "; no faults are injected");
+    out.println(streamingLine(workload));
     Tally router = new Tally("switchboard");
     Switchboard.Builder b = Switchboard.builder().baseUrl(url).strategy(strategy)
         .random(new SeededRandom(seed))
         .responseCache(CachePolicy.DEFAULT)
-        .admission(MAX_IN_FLIGHT, MAX_QUEUED);
+        .admission(MAX_IN_FLIGHT, MAX_QUEUED)
+        .continueInterruptedStreams(true);
     for (RealKey k : keys) {
       b.key(k.alias(), k.secret(), k.organization());
     }
@@ -465,7 +498,7 @@ public final class Demo implements Callable<Integer> {
       b.listener(new TallyListener(router, p::log, "", List.of()));
       try (Switchboard sb = b.build()) {
         p.begin();
-        Driver.run(workload.calls(), new RouterClient(List.of(sb)), router, cap);
+        Driver.run(workload.calls(), new RouterClient(List.of(sb), false), router, cap);
       }
     }
     Report.table(out, router, "Switchboard, per key / model:");
@@ -490,7 +523,7 @@ public final class Demo implements Callable<Integer> {
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("mode", "real-api");
-    summary.put("streaming", false);
+    putStreaming(summary);
     summary.put("seed", seed);
     summary.putAll(Report.fields(router));
     if (baseline != null) {
@@ -503,6 +536,24 @@ public final class Demo implements Callable<Integer> {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Returns the line that says which calls stream and how each run treats them. */
+  private String streamingLine(Workload workload) {
+    if (streamShare == 0) {
+      return "  streaming: off (--stream-share 0), every call is a plain request";
+    }
+    return "  streaming: " + streamShare + "% of calls (" + workload.streamed() + ") go through "
+        + "router.stream(...) with a handler counting events; continueInterruptedStreams is on, so "
+        + "an answer broken after its first token is finished on another route; streams bypass "
+        + "the response cache; the naive loop streams the same calls through the transport and "
+        + "sends a broken one again from scratch";
+  }
+
+  private void putStreaming(Map<String, Object> summary) {
+    summary.put("streaming", streamShare > 0);
+    summary.put("stream_share", streamShare / 100.0);
+    summary.put("continue_interrupted", true);
+  }
 
   private void positive(String name, Integer value) {
     if (value != null && value < 1) {

@@ -30,8 +30,15 @@ final class Driver {
    * @param cached true when a cache answered
    * @param noHealthyRoute true when the failure was that no route at all could serve
    * @param costUsd what the answer cost, in US dollars at list prices
+   * @param stream what the caller saw of a streamed call; null for a call that was not streamed
    */
-  record Ending(String failure, boolean cached, boolean noHealthyRoute, double costUsd) {
+  record Ending(String failure, boolean cached, boolean noHealthyRoute, double costUsd,
+      Streamed stream) {
+    /** Returns the ending of a call that was not streamed. */
+    Ending(String failure, boolean cached, boolean noHealthyRoute, double costUsd) {
+      this(failure, cached, noHealthyRoute, costUsd, null);
+    }
+
     static Ending ok(boolean cached, double costUsd) {
       return new Ending(null, cached, false, costUsd);
     }
@@ -39,6 +46,27 @@ final class Driver {
     static Ending failed(String failure) {
       return new Ending(null == failure ? "unknown" : failure, false, false, 0.0);
     }
+
+    /** Returns this ending with what the caller saw of its stream. */
+    Ending streamed(Streamed streamed) {
+      return new Ending(failure, cached, noHealthyRoute, costUsd, streamed);
+    }
+  }
+
+  /**
+   * What the caller of a streamed call saw.
+   *
+   * @param timeToFirstTokenNanos from the call's start to the first content event the caller
+   *     received, or {@link #NO_TOKEN} when none arrived
+   * @param events the events the caller's handler received
+   * @param interrupted true when an answer broke after content had reached the caller and was not
+   *     repaired (the router ended it with a {@code StreamInterruptedException}; the naive loop
+   *     restarted it from scratch or gave up)
+   * @param continued true when the router finished a broken answer on another route
+   */
+  record Streamed(long timeToFirstTokenNanos, long events, boolean interrupted, boolean continued) {
+    /** The time to first token of a stream that delivered no content. */
+    static final long NO_TOKEN = -1;
   }
 
   /**
@@ -61,6 +89,9 @@ final class Driver {
       Pending p = new Pending(spec, System.nanoTime());
       pending.add(p);
       tally.requests.increment();
+      if (spec.stream()) {
+        tally.streamed.increment();
+      }
       CompletableFuture<Ending> f;
       try {
         f = client.call(spec);
@@ -75,6 +106,9 @@ final class Driver {
             tally.noHealthyRoute.increment();
           }
           tally.cost.add(e.costUsd());
+          if (e.stream() != null) {
+            tally.streamEnded(e.stream());
+          }
           tally.callEnded(System.nanoTime() - p.started, spec.deadline().toNanos(), e.failure(),
               e.cached());
           done.countDown();

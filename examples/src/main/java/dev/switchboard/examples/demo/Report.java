@@ -56,6 +56,20 @@ final class Report {
         router.percentileMillis(95), baseline.percentileMillis(95)));
     out.println(String.format(Locale.ROOT, "  %-34s %14.1f %14.1f", "latency p99 ms",
         router.percentileMillis(99), baseline.percentileMillis(99)));
+    if (router.streamed.sum() + baseline.streamed.sum() > 0) {
+      row(out, "streamed calls", router.streamed.sum(), baseline.streamed.sum());
+      row(out, "streams broken after content", router.streamInterrupted.sum(),
+          baseline.streamInterrupted.sum());
+      row(out, "streams continued on another route", router.streamContinued.sum(),
+          baseline.streamContinued.sum());
+      out.println(String.format(Locale.ROOT, "  %-34s %14.1f %14.1f", "time to first token p50 ms",
+          router.timeToFirstTokenMillis(50), baseline.timeToFirstTokenMillis(50)));
+      out.println(String.format(Locale.ROOT, "  %-34s %14.1f %14.1f", "time to first token p95 ms",
+          router.timeToFirstTokenMillis(95), baseline.timeToFirstTokenMillis(95)));
+      out.println("  (a stream broken after content: the router ended it with "
+          + "StreamInterruptedException; the naive loop sent the request again, so its caller saw "
+          + "the answer start over)");
+    }
     failures(out, router);
     failures(out, baseline);
   }
@@ -67,6 +81,12 @@ final class Report {
             + "their deadline; p50 %.1f ms, p95 %.1f ms, p99 %.1f ms", t.name, t.requests.sum(),
         t.succeeded.sum(), t.failed.sum(), t.pastDeadline.sum(), t.percentileMillis(50),
         t.percentileMillis(95), t.percentileMillis(99)));
+    if (t.streamed.sum() > 0) {
+      out.println(String.format(Locale.ROOT, "  %d streamed: %d broken after content, %d continued "
+              + "on another route; time to first token p50 %.1f ms, p95 %.1f ms", t.streamed.sum(),
+          t.streamInterrupted.sum(), t.streamContinued.sum(), t.timeToFirstTokenMillis(50),
+          t.timeToFirstTokenMillis(95)));
+    }
     failures(out, t);
   }
 
@@ -103,6 +123,12 @@ final class Report {
     m.put("p50_ms", round(t.percentileMillis(50), 1));
     m.put("p95_ms", round(t.percentileMillis(95), 1));
     m.put("p99_ms", round(t.percentileMillis(99), 1));
+    m.put("streamed", t.streamed.sum());
+    m.put("stream_interrupted", t.streamInterrupted.sum());
+    m.put("stream_continued", t.streamContinued.sum());
+    m.put("stream_events", t.streamEvents.sum());
+    m.put("ttft_p50_ms", round(t.timeToFirstTokenMillis(50), 1));
+    m.put("ttft_p95_ms", round(t.timeToFirstTokenMillis(95), 1));
     return m;
   }
 

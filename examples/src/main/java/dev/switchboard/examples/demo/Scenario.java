@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * Tier-2 one with two), three models in three rate-limit pools with the API's published per-tier
  * limits, and a fault script timed as fractions of the run's window. Each run (the router's, then
  * the naive loop's) gets a fresh simulator and replays the same script, so both face the same
- * world.
+ * world. Streamed answers arrive token by token (a short pause before the first, a few
+ * milliseconds between tokens); near the end of the run a window of mid-stream faults breaks
+ * streams before and after their first token.
  */
 final class Scenario {
   static final String OPUS = "claude-opus-4-6";
@@ -84,6 +86,16 @@ final class Scenario {
     return quick ? Duration.ofSeconds(5) : Duration.ofSeconds(8);
   }
 
+  /** Returns how long a stream stalls (pinging) in the mid-stream fault window. */
+  Duration streamStall() {
+    return quick ? Duration.ofSeconds(3) : Duration.ofSeconds(4);
+  }
+
+  /** Returns how many streams each kind of mid-stream fault breaks. */
+  int streamFaults() {
+    return Math.max(2, calls / 200);
+  }
+
   /** Starts a fresh simulator of this world (no faults yet; see {@link #script}). */
   Simulator startSimulator() {
     Simulator.Builder b = Simulator.builder()
@@ -91,7 +103,10 @@ final class Scenario {
         .model(SONNET, "sonnet-4", 1_000_000)
         .model(HAIKU, "haiku-4-5", 200_000)
         .recordBodies(false)
-        .logCapacity(Math.max(1_000, calls * 3));
+        .logCapacity(Math.max(1_000, calls * 3))
+        .timeToFirstToken(Duration.ofMillis(40))
+        .interEventDelay(Duration.ofMillis(3))
+        .pingInterval(Duration.ofMillis(250));
     for (String org : List.of(NORTH, SOUTH)) {
       for (Map.Entry<String, String> pool : Map.of(OPUS, "opus-4", SONNET, "sonnet-4", HAIKU,
           "haiku-4-5").entrySet()) {
@@ -151,6 +166,20 @@ final class Scenario {
         }));
     steps.add(new Step(0.70 + burst.toMillis() / (double) window.toMillis(), "429 burst on "
         + SOUTH + " over", removal(holder, 2)));
+    int n = streamFaults();
+    List<Fault> midStream = new java.util.concurrent.CopyOnWriteArrayList<>();
+    steps.add(new Step(0.76, "mid-stream faults begin, on up to " + n + " streams each: "
+        + "overloaded error before the first token (south-2), overloaded error after 3 text "
+        + "deltas (north-1), connection dropped after 5 deltas (north-3), a "
+        + streamStall().toSeconds() + " s stall with pings after 2 deltas (south-1)", sim -> {
+          midStream.add(Fault.streamError(0).forKey("south-2").times(n));
+          midStream.add(Fault.streamError(3).forKey("north-1").times(n));
+          midStream.add(Fault.streamDisconnect(5).forKey("north-3").times(n));
+          midStream.add(Fault.streamStall(2, streamStall(), true).forKey("south-1").times(n));
+          midStream.forEach(sim.faults()::add);
+        }));
+    steps.add(new Step(0.94, "mid-stream faults over",
+        sim -> midStream.forEach(sim.faults()::remove)));
     steps.sort(java.util.Comparator.comparingDouble(Step::at));
     return steps;
   }

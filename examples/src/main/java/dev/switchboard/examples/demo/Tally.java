@@ -34,6 +34,15 @@ final class Tally {
   final Set<String> keysDisabled = ConcurrentHashMap.newKeySet();
   /** What the answers cost, in US dollars at list prices. */
   final DoubleAdder cost = new DoubleAdder();
+  /** Streamed calls started. */
+  final LongAdder streamed = new LongAdder();
+  /** Streamed calls whose answer broke after content reached the caller, not repaired. */
+  final LongAdder streamInterrupted = new LongAdder();
+  /** Streamed calls whose broken answer the router finished on another route. */
+  final LongAdder streamContinued = new LongAdder();
+  /** Events the callers' stream handlers received. */
+  final LongAdder streamEvents = new LongAdder();
+  private final Histogram timeToFirstToken = histogram();
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   private final Histogram latency = histogram();
   private final Map<String, Row> rows = new ConcurrentHashMap<>();
@@ -66,6 +75,34 @@ final class Tally {
     }
     if (latencyNanos > deadlineNanos + DEADLINE_TOLERANCE_NANOS) {
       pastDeadline.increment();
+    }
+  }
+
+  /** Counts what the caller of one streamed call saw; its start is counted in {@link #streamed}. */
+  void streamEnded(Driver.Streamed s) {
+    streamEvents.add(s.events());
+    if (s.interrupted()) {
+      streamInterrupted.increment();
+    }
+    if (s.continued()) {
+      streamContinued.increment();
+    }
+    if (s.timeToFirstTokenNanos() != Driver.Streamed.NO_TOKEN) {
+      synchronized (timeToFirstToken) {
+        timeToFirstToken.recordValue(Math.min(timeToFirstToken.getHighestTrackableValue(),
+            Math.max(1, TimeUnit.NANOSECONDS.toMicros(s.timeToFirstTokenNanos()))));
+      }
+    }
+  }
+
+  /**
+   * Returns the given percentile of streamed calls' time to first token (from the call's start to
+   * the first content event its caller received), in milliseconds; 0 when no stream had content.
+   */
+  double timeToFirstTokenMillis(double percentile) {
+    synchronized (timeToFirstToken) {
+      return timeToFirstToken.getTotalCount() == 0 ? 0.0
+          : timeToFirstToken.getValueAtPercentile(percentile) / 1_000.0;
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Random;
  * The demo's traffic: a seeded, reproducible list of calls from dozens of tenants, each with an
  * arrival time inside the run's window, a service class (deadline and per-attempt timeout) and a
  * prompt. A quarter of the tenants are FAQ bots that keep asking the same few questions (what a
- * response cache should serve); a few send long documents. Immutable.
+ * response cache should serve); a few send long documents. A share of the calls, drawn from a
+ * random sequence of their own (so the share changes nothing else), are streamed. Immutable.
  */
 final class Workload {
   /** What a tenant pays for: how long its callers wait, and how long one attempt may take. */
@@ -31,10 +32,11 @@ final class Workload {
    * @param attemptTimeout how long one attempt may take
    * @param repeat true when the tenant asked this exact question before
    * @param cacheable true when the tenant opts its calls in to the response cache (the FAQ bots)
+   * @param stream true when the caller wants the answer streamed, token by token
    */
   record CallSpec(int index, String tenant, ServiceClass serviceClass, long arrivalNanos,
       MessageRequest request, Duration deadline, Duration attemptTimeout, boolean repeat,
-      boolean cacheable) {}
+      boolean cacheable, boolean stream) {}
 
   private static final String[] FAQ = {
       "What are your opening hours?",
@@ -63,11 +65,20 @@ final class Workload {
   /**
    * Returns {@code count} calls from {@code tenants} tenants arriving over {@code window}, drawn
    * from {@code seed}, all for {@code model}; {@code maxTokensCap} above 0 lowers every call's
-   * {@code max_tokens} to at most that (for runs against the real API).
+   * {@code max_tokens} to at most that (for runs against the real API); each call is streamed
+   * with probability {@code streamShare}.
+   *
+   * @throws IllegalArgumentException when streamShare is not within [0, 1]
    */
   static Workload generate(long seed, int count, int tenants, Duration window, String model,
-      Deadlines deadlines, int maxTokensCap) {
+      Deadlines deadlines, int maxTokensCap, double streamShare) {
+    if (!(streamShare >= 0 && streamShare <= 1)) {
+      throw new IllegalArgumentException("streamShare must be within [0, 1] but was "
+          + streamShare);
+    }
     Random random = new Random(seed);
+    // a sequence of its own: the share of streams changes no prompt, tenant or arrival
+    Random streams = new Random(seed ^ 0x5EED_57EAL);
     ServiceClass[] classes = new ServiceClass[tenants];
     boolean[] faqBot = new boolean[tenants];
     for (int t = 0; t < tenants; t++) {
@@ -114,8 +125,9 @@ final class Workload {
       if (faqBot[t]) {
         request.temperature(0.0); // the same question deserves the same answer
       }
+      boolean stream = streams.nextDouble() < streamShare;
       calls.add(new CallSpec(i, tenant, sc, arrivals[i], request.build(), deadlines.deadline(sc),
-          deadlines.attemptTimeout(sc), repeat, faqBot[t]));
+          deadlines.attemptTimeout(sc), repeat, faqBot[t], stream));
     }
     calls.sort(Comparator.comparingLong(CallSpec::arrivalNanos));
     return new Workload(calls, tenants);
@@ -134,6 +146,11 @@ final class Workload {
   /** Returns how many calls repeat a question their tenant asked before. */
   long repeats() {
     return calls.stream().filter(CallSpec::repeat).count();
+  }
+
+  /** Returns how many calls are streamed. */
+  long streamed() {
+    return calls.stream().filter(CallSpec::stream).count();
   }
 
   /** Returns the longest deadline of any call. */

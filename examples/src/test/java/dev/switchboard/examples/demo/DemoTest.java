@@ -36,7 +36,7 @@ class DemoTest {
       assertThat(String.join(" ", option.description())).as(option.longestName()).isNotBlank();
     }
     assertThat(o.out).contains("--calls", "--duration", "--quick", "--redis", "--keys-file",
-        "SUMMARY {json}");
+        "--stream-share", "SUMMARY {json}");
   }
 
   @Test
@@ -56,6 +56,13 @@ class DemoTest {
     assertThat(num(s, "succeeded"))
         .isGreaterThanOrEqualTo(0.99 * (num(s, "requests") - num(s, "no_healthy_route")));
     assertThat(num(s, "p50_ms")).isPositive().isLessThanOrEqualTo(num(s, "p99_ms"));
+    // a quarter of the calls streamed through router.stream, with continuation on
+    assertThat(s.get("streaming")).isEqualTo(true);
+    assertThat(s.get("continue_interrupted")).isEqualTo(true);
+    assertThat(num(s, "streamed")).isBetween(40.0, 110.0);
+    assertThat(num(s, "stream_events")).isGreaterThan(5 * num(s, "streamed"));
+    assertThat(num(s, "ttft_p50_ms")).isPositive().isLessThanOrEqualTo(num(s, "ttft_p95_ms"));
+    assertThat(num(s, "stream_continued")).isGreaterThanOrEqualTo(1);
 
     @SuppressWarnings("unchecked")
     Map<String, Object> b = (Map<String, Object>) s.get("baseline");
@@ -66,6 +73,13 @@ class DemoTest {
     assertThat(num(b, "keys_disabled")).isZero();
     assertThat(num(b, "cache_hits")).isZero();
     assertThat(num(b, "attempts")).isGreaterThan(num(s, "attempts"));
+    assertThat(num(b, "streamed")).isEqualTo(num(s, "streamed"));
+    assertThat(num(b, "stream_continued")).isZero();
+    assertThat(num(b, "ttft_p50_ms")).isPositive();
+    assertThat(num(b, "stream_interrupted")).isPositive();
+    assertThat(o.err).contains("mid-stream faults begin");
+    assertThat(o.out).contains("continueInterruptedStreams is on",
+        "streams continued on another route", "time to first token p95 ms");
     assertThat(o.err).contains("key north-2 is revoked", "KEY DISABLED north-2");
     assertThat(o.out).contains("Switchboard, per key / model:", "north-1 / claude-opus-4-6");
   }
@@ -76,6 +90,27 @@ class DemoTest {
 
     assertThat(o.code).isEqualTo(2);
     assertThat(o.err).contains("--calls must be >= 1 but was 0");
+  }
+
+  @Test
+  void run_withStreamShareOutOfRange_failsNamingTheOptionAndValue() {
+    Output o = run("--stream-share", "101");
+
+    assertThat(o.code).isEqualTo(2);
+    assertThat(o.err).contains("--stream-share must be between 0 and 100 but was 101");
+  }
+
+  @Test
+  void run_withoutStreams_saysSoInTheSummary() throws IOException {
+    Output o = run("--quick", "--simulate", "--calls", "40", "--duration", "2", "--stream-share",
+        "0", "--no-baseline", "--progress", "none");
+
+    assertThat(o.code).as(o.err).isZero();
+    Map<String, Object> s = summary(o.out);
+    assertThat(s.get("streaming")).isEqualTo(false);
+    assertThat(num(s, "streamed")).isZero();
+    assertThat(num(s, "ttft_p50_ms")).isZero();
+    assertThat(o.out).contains("streaming: off (--stream-share 0)");
   }
 
   @Test
@@ -98,6 +133,7 @@ class DemoTest {
     assertThat(num(s, "past_deadline")).isZero();
     assertThat(num(s, "keys_disabled")).isGreaterThanOrEqualTo(1);
     assertThat(num(s, "succeeded")).isGreaterThanOrEqualTo(0.99 * num(s, "requests"));
+    assertThat(num(s, "streamed")).isPositive();
     for (String router : List.of("router-a", "router-b")) {
       assertThat(o.out.lines().filter(l -> l.startsWith("  " + router + " sees disabled: ")))
           .as(router).singleElement().asString().contains("key:north-2");
@@ -119,6 +155,7 @@ class DemoTest {
       Map<String, Object> s = summary(o.out);
       assertThat(s.get("mode")).isEqualTo("real-api");
       assertThat(num(s, "succeeded")).isEqualTo(6);
+      assertThat(s).containsKeys("streamed", "ttft_p50_ms");
       @SuppressWarnings("unchecked")
       Map<String, Object> b = (Map<String, Object>) s.get("baseline");
       assertThat(num(b, "succeeded")).isEqualTo(6);

@@ -91,12 +91,70 @@ class NaiveLoopTest {
     assertThat(tally.row("team-a", "claude-opus-4-6").errors.sum()).isEqualTo(4);
   }
 
+  @Test
+  void call_streamed_countsTheEventsAndTheFirstToken() throws Exception {
+    Driver.Ending ending = stream(0);
+
+    assertThat(ending.failure()).isNull();
+    assertThat(ending.costUsd()).isPositive();
+    assertThat(ending.stream()).isNotNull().satisfies(s -> {
+      // message_start, block start, delta(s), block stop, message_delta, message_stop
+      assertThat(s.events()).isGreaterThanOrEqualTo(6);
+      assertThat(s.timeToFirstTokenNanos()).isPositive();
+      assertThat(s.interrupted()).isFalse();
+      assertThat(s.continued()).isFalse();
+    });
+    assertThat(sim.calls()).singleElement().satisfies(c -> assertThat(c.stream()).isTrue());
+  }
+
+  @Test
+  void call_streamBrokenAfterContent_isSentAgainFromScratchOnTheSameKey() throws Exception {
+    sim.faults().add(Fault.streamDisconnect(2).times(1));
+
+    Driver.Ending ending = stream(0);
+
+    assertThat(ending.failure()).isNull();
+    assertThat(ending.stream().interrupted()).isTrue();
+    assertThat(ending.stream().continued()).isFalse();
+    assertThat(sim.calls()).hasSize(2).allSatisfy(c -> assertThat(c.stream()).isTrue())
+        .extracting(RecordedCall::keyLabel).containsOnly("team-a");
+    assertThat(tally.row("team-a", "claude-opus-4-6").errors.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void call_streamErrorBeforeContent_isRetriedWithoutCountingAnInterruption() throws Exception {
+    sim.faults().add(Fault.streamError(0).times(1));
+
+    Driver.Ending ending = stream(0);
+
+    assertThat(ending.failure()).isNull();
+    assertThat(ending.stream().interrupted()).isFalse();
+    assertThat(sim.calls()).hasSize(2);
+  }
+
+  @Test
+  void call_streamThatKeepsBreaking_failsAfterThreeRetries() throws Exception {
+    sim.faults().add(Fault.streamError(1));
+
+    Driver.Ending ending = stream(0);
+
+    assertThat(ending.failure()).isEqualTo("stream error overloaded_error");
+    assertThat(ending.stream().interrupted()).isTrue();
+    assertThat(sim.calls()).hasSize(4);
+  }
+
   private Driver.Ending call(int index) throws Exception {
+    return loop.call(spec(index, false)).get(10, TimeUnit.SECONDS);
+  }
+
+  private Driver.Ending stream(int index) throws Exception {
+    return loop.call(spec(index, true)).get(10, TimeUnit.SECONDS);
+  }
+
+  private static Workload.CallSpec spec(int index, boolean stream) {
     MessageRequest request = MessageRequest.builder().model("claude-opus-4-6").maxTokens(64)
         .addUserMessage("Hello " + index).build();
-    Workload.CallSpec spec = new Workload.CallSpec(index, "tenant-01",
-        Workload.ServiceClass.STANDARD, 0, request, Duration.ofSeconds(10), Duration.ofSeconds(5),
-        false, false);
-    return loop.call(spec).get(10, TimeUnit.SECONDS);
+    return new Workload.CallSpec(index, "tenant-01", Workload.ServiceClass.STANDARD, 0, request,
+        Duration.ofSeconds(10), Duration.ofSeconds(5), false, false, stream);
   }
 }

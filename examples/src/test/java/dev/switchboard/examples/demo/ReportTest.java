@@ -41,4 +41,26 @@ class ReportTest {
     assertThat(t.failures()).containsExactly(Map.entry("DeadlineExceeded", 1L));
     assertThat((double) f.get("p50_ms")).isEqualTo(10.0);
   }
+
+  @Test
+  void fields_countStreamsAndTheirTimeToFirstToken() {
+    Tally t = new Tally("t");
+    t.streamed.add(3);
+    t.streamEnded(new Driver.Streamed(Duration.ofMillis(1).toNanos(), 9, false, true));
+    t.streamEnded(new Driver.Streamed(Duration.ofMillis(2).toNanos(), 4, true, false));
+    t.streamEnded(new Driver.Streamed(Driver.Streamed.NO_TOKEN, 0, false, false));
+
+    Map<String, Object> f = Report.fields(t);
+
+    assertThat(f).containsEntry("streamed", 3L).containsEntry("stream_interrupted", 1L)
+        .containsEntry("stream_continued", 1L).containsEntry("stream_events", 13L)
+        .containsEntry("ttft_p50_ms", 1.0).containsEntry("ttft_p95_ms", 2.0);
+  }
+
+  @Test
+  void fields_withoutStreams_reportZeroTimeToFirstToken() {
+    Map<String, Object> f = Report.fields(new Tally("t"));
+
+    assertThat(f).containsEntry("streamed", 0L).containsEntry("ttft_p50_ms", 0.0);
+  }
 }
