@@ -14,9 +14,12 @@ import java.util.function.Supplier;
  * socket timeout, pool exhausted, an unexpected reply) is answered by the fallback instead, and the
  * store turns <em>degraded</em>: further operations use the fallback without touching Redis,
  * except one probe every {@code probeIntervalNanos}. An operation that answers but takes longer
- * than {@code slowNanos} keeps its answer and also turns the store degraded. The first probe that
- * answers in time turns it healthy again. Each transition is reported once to the listener (a
- * message without secrets). Thread-safe and lock-free.
+ * than {@code slowNanos} keeps its answer and also turns the store degraded. A probe first runs
+ * the recovery action (which writes local state back to Redis), then its own operation, while the
+ * store is still degraded: no other operation reaches Redis before Redis holds that state again
+ * (after a restart it may be empty). The first probe whose recovery action and operation both
+ * succeed, in time, turns the store healthy again. Each transition is reported once to the
+ * listener (a message without secrets). Thread-safe and lock-free.
  */
 final class Guard {
   private final Ticker ticker;
@@ -34,7 +37,10 @@ final class Guard {
     this.listener = listener;
   }
 
-  /** Sets what runs (on the probing thread) right after Redis answered again. */
+  /**
+   * Sets what a probe runs on Redis before its own operation, while the store is still degraded;
+   * when it throws, the probe has failed and the store stays degraded.
+   */
   void onRecovery(Runnable action) {
     this.onRecovery = action;
   }
@@ -48,9 +54,14 @@ final class Guard {
     if (!useRedis()) {
       return local.get();
     }
-    long start = ticker.read();
+    boolean probe = degraded.get();
+    long start;
     T answer;
     try {
+      if (probe) {
+        onRecovery.run();
+      }
+      start = ticker.read();
       answer = redis.get();
     } catch (RuntimeException e) {
       failed(describe(e));
@@ -60,8 +71,8 @@ final class Guard {
     if (took > slowNanos) {
       failed("Redis answered in " + took / 1_000_000 + " ms, over the "
           + slowNanos / 1_000_000 + " ms timeout");
-    } else {
-      succeeded();
+    } else if (probe) {
+      recovered();
     }
     return answer;
   }
@@ -94,13 +105,9 @@ final class Guard {
     }
   }
 
-  private void succeeded() {
+  /** Turns the store healthy after a probe wrote local state back and answered in time. */
+  private void recovered() {
     if (degraded.get() && degraded.compareAndSet(true, false)) {
-      try {
-        onRecovery.run();
-      } catch (RuntimeException e) {
-        emit("redis-state could not replay local health state to Redis: " + describe(e));
-      }
       emit("redis-state recovered: Redis answers again; back to shared state");
     }
   }

@@ -2,11 +2,13 @@ package dev.switchboard.redis;
 
 import dev.switchboard.spi.HealthStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -18,7 +20,13 @@ import redis.clients.jedis.UnifiedJedis;
  * millisecond precision in Redis (rounded up). Every write also updates the store's routing view
  * at once. While Redis is degraded, the fallback answers (with the disables last seen in Redis
  * still in force), and what it recorded (disables, cooldowns) is written to Redis when Redis
- * answers again ({@link #replay}). Thread-safe.
+ * answers again ({@link #replay}).
+ *
+ * <p>The store also keeps its own record of every disable it wrote, and forgets one when it
+ * enables that scope ({@link #ownDisables}); they are few (keys and key × model pairs) and must
+ * survive Redis. On recovery it writes back every one Redis no longer has (a Redis restarted
+ * empty), so a revoked key is never used again because of an outage. Cooldowns and breakers are
+ * not recorded: they expire anyway. Thread-safe.
  */
 final class RedisHealthStore implements HealthStore {
   private final UnifiedJedis jedis;
@@ -27,6 +35,8 @@ final class RedisHealthStore implements HealthStore {
   private final FallbackHealth fallback;
   private final ScriptClock clock;
   private final RoutingSnapshot view;
+  /** Every disable this store wrote (in Redis or the fallback) and did not enable since: scope → reason. */
+  private final ConcurrentHashMap<String, String> ownDisables = new ConcurrentHashMap<>();
 
   RedisHealthStore(UnifiedJedis jedis, Keys keys, Guard guard, FallbackHealth fallback, ScriptClock clock,
       RoutingSnapshot view) {
@@ -72,6 +82,7 @@ final class RedisHealthStore implements HealthStore {
   public void disable(String scope, String reason) {
     Objects.requireNonNull(scope, "scope");
     String why = reason == null || reason.isBlank() ? "disabled" : reason;
+    ownDisables.put(scope, why);
     guard.run(() -> {
       jedis.hset(keys.disabled(), scope, why);
       fallback.known.put(scope, why);
@@ -82,10 +93,12 @@ final class RedisHealthStore implements HealthStore {
   @Override
   public boolean enable(String scope) {
     Objects.requireNonNull(scope, "scope");
+    ownDisables.remove(scope);
     boolean pending = fallback.disabled.remove(scope) != null;
     boolean shared = guard.call(() -> {
-      fallback.known.remove(scope);
-      return jedis.hdel(keys.disabled(), scope) > 0;
+      boolean removed = jedis.hdel(keys.disabled(), scope) > 0;
+      fallback.known.remove(scope); // only once Redis answered: a failed HDEL leaves it to the fallback
+      return removed;
     }, () -> fallback.enable(scope));
     view.enabled(scope);
     return pending || shared;
@@ -114,6 +127,45 @@ final class RedisHealthStore implements HealthStore {
     }, fallback::disabled);
   }
 
+  /** Writes back the disables of this store's record that Redis lost; tells the listener which. */
+  private void reassertOwnDisables() {
+    if (ownDisables.isEmpty()) {
+      return;
+    }
+    Map<String, String> inRedis = jedis.hgetAll(keys.disabled());
+    List<String> restored = new ArrayList<>();
+    for (Map.Entry<String, String> e : ownDisables.entrySet()) {
+      String scope = e.getKey();
+      String reason = inRedis.get(scope);
+      if (reason == null) {
+        reason = e.getValue();
+        if (jedis.hsetnx(keys.disabled(), scope, reason) == 1) {
+          if (!ownDisables.containsKey(scope)) { // enabled meanwhile: the enable wins
+            jedis.hdel(keys.disabled(), scope);
+            continue;
+          }
+          restored.add(scope);
+        } else {
+          reason = jedis.hget(keys.disabled(), scope);
+        }
+      }
+      if (reason != null) {
+        fallback.known.put(scope, reason);
+        view.disabled(scope, reason);
+      }
+    }
+    if (!restored.isEmpty()) {
+      Collections.sort(restored);
+      guard.tell("redis-state wrote back " + restored.size() + " disable(s) Redis no longer had: "
+          + String.join(", ", restored));
+    }
+  }
+
+  /** Returns this store's own record of disables (scope → reason); for tests. */
+  Map<String, String> ownDisables() {
+    return Collections.unmodifiableMap(new TreeMap<>(ownDisables));
+  }
+
   @Override
   public Map<String, Duration> cooldowns() {
     return guard.call(() -> {
@@ -130,9 +182,12 @@ final class RedisHealthStore implements HealthStore {
   }
 
   /**
-   * Writes what the fallback recorded during an outage to Redis: every enable and disable (an
-   * outage must not re-enable a key for the fleet) and every cooldown still running. Called once when Redis
-   * answers again; throws when Redis fails meanwhile.
+   * Writes local state back to Redis, before the store uses Redis again after an outage: every
+   * enable and disable the fallback recorded during the outage, then every disable of this
+   * store's own record that Redis no longer has (one {@code HGETALL}, then one {@code HSETNX} per
+   * missing scope, so a reason another router wrote meanwhile is kept), then every cooldown still
+   * running. An outage must never re-enable a key for the fleet. Run by each probe; idempotent;
+   * throws when Redis fails meanwhile (the next probe runs it again).
    */
   void replay() {
     for (String scope : fallback.enabled) {
@@ -144,6 +199,7 @@ final class RedisHealthStore implements HealthStore {
       fallback.known.put(e.getKey(), e.getValue());
       fallback.disabled.remove(e.getKey(), e.getValue());
     }
+    reassertOwnDisables();
     for (Map.Entry<String, Duration> e : fallback.cooldowns().entrySet()) {
       coolDownInRedis(e.getKey(), Durations.nanos(e.getValue()));
       fallback.cooldownUntil.remove(e.getKey());

@@ -47,9 +47,12 @@ import redis.clients.jedis.UnifiedJedis;
  * pool's {@code maxWait}. An operation that throws is answered by an embedded in-memory fallback
  * (budgets divided by {@link Builder#expectedInstances}), and so are the next ones without
  * touching Redis, except one probe every {@link Builder#probeInterval}; an operation slower than
- * {@link Builder#timeout} keeps its answer but switches to the fallback the same way. When a
- * probe answers in time, the store returns to Redis and first writes the enables, disables and
- * cooldowns recorded during the outage. Each switch is reported once to
+ * {@link Builder#timeout} keeps its answer but switches to the fallback the same way. A probe
+ * first writes back the enables, disables and cooldowns recorded during the outage, and every
+ * disable this store made (it keeps a local record of them) that Redis no longer has, as after a
+ * restart without persistence; when that and its own operation answer in time, the store returns
+ * to Redis. Cooldowns and breakers that lived only in Redis may be lost (they expire anyway);
+ * a revoked key is never used again because of an outage. Each switch is reported once to
  * {@link Builder#listener}.
  *
  * <p><b>One round trip per routed attempt.</b> A router that plans with {@link #routingView()},

@@ -64,6 +64,67 @@ class GuardTest {
   }
 
   @Test
+  void call_probeRunsTheRecoveryActionBeforeItsOperationWhileStillDegraded() {
+    List<String> order = new CopyOnWriteArrayList<>();
+    guard.onRecovery(() -> order.add("recovery, degraded=" + guard.degraded()));
+    redisUp = false;
+    call();
+    redisUp = true;
+    ticker.advance(Duration.ofSeconds(1));
+
+    String answer = guard.call(() -> {
+      order.add("operation, degraded=" + guard.degraded());
+      return "redis";
+    }, () -> "local");
+
+    assertThat(answer).isEqualTo("redis");
+    assertThat(order).containsExactly("recovery, degraded=true", "operation, degraded=true");
+    assertThat(guard.degraded()).isFalse();
+  }
+
+  @Test
+  void call_recoveryActionThatFailsKeepsTheStoreDegradedUntilAProbeCompletesIt() {
+    AtomicInteger attempts = new AtomicInteger();
+    guard.onRecovery(() -> {
+      if (attempts.incrementAndGet() == 1) {
+        throw new JedisConnectionException("Unexpected end of stream");
+      }
+    });
+    redisUp = false;
+    call();
+    redisUp = true;
+    ticker.advance(Duration.ofSeconds(1));
+
+    assertThat(call()).as("the write-back failed: answered locally").isEqualTo("local");
+    assertThat(guard.degraded()).isTrue();
+    assertThat(redisCalls).as("the operation never ran on Redis").hasValue(1);
+    assertThat(call()).as("no second probe within the interval").isEqualTo("local");
+    ticker.advance(Duration.ofSeconds(1));
+    assertThat(call()).isEqualTo("redis");
+
+    assertThat(attempts).hasValue(2);
+    assertThat(guard.degraded()).isFalse();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1)).isEqualTo("redis-state recovered: Redis answers again; back to shared state");
+  }
+
+  @Test
+  void call_answerThatStartedBeforeAnOutageDoesNotEndIt() {
+    AtomicInteger replays = new AtomicInteger();
+    guard.onRecovery(replays::incrementAndGet);
+
+    String answer = guard.call(() -> {
+      redisUp = false;
+      call(); // another thread fails meanwhile: degraded
+      return "redis";
+    }, () -> "local");
+
+    assertThat(answer).isEqualTo("redis");
+    assertThat(guard.degraded()).as("only a probe that wrote local state back ends an outage").isTrue();
+    assertThat(replays).hasValue(0);
+  }
+
+  @Test
   void call_listenerThatThrowsNeverFailsACall() {
     Guard noisy = new Guard(ticker, 1, 1, m -> {
       throw new IllegalStateException("listener bug");

@@ -9,6 +9,7 @@ import dev.switchboard.spi.Demand;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,7 @@ class RedisOutageTest {
 
   @AfterEach
   void tearDown() {
+    store.close();
     server.close();
   }
 
@@ -84,7 +86,7 @@ class RedisOutageTest {
     store.health().coolDown("key-cool", Duration.ofSeconds(60));
     assertThat(store.degraded()).isTrue();
 
-    server.start(); // same port, empty: no data, no scripts
+    server.restart(); // same port, empty: no data, no scripts
     assertThat(store.degraded()).as("no probe before the interval").isTrue();
     awaitRecovery();
 
@@ -106,12 +108,77 @@ class RedisOutageTest {
 
     assertThat(store.health().enable("key-a")).isTrue();
     assertThat(store.health().disabledReason("key-a")).isNull();
-    server.start();
+    server.restart();
     server.client().hset(KEYS.disabled(), "key-a", "401"); // as another router left it
     awaitRecovery();
 
     assertThat(jedis.hget(KEYS.disabled(), "key-a")).isNull();
     assertThat(store.health().disabled()).isEmpty();
+  }
+
+  @Test
+  void recovery_writesBackTheDisablesARestartedRedisLost() {
+    store.health().disable("key:a", "401 authentication_error");
+    store.health().disable("keymodel:b/claude-x", "404 not_found_error");
+    store.health().disable("key:c", "403 permission_error");
+    assertThat(store.health().enable("key:c")).isTrue();
+    server.stop();
+    assertThat(store.health().disabledReason("key:a")).as("last seen in Redis").isEqualTo("401 authentication_error");
+    assertThat(store.degraded()).isTrue();
+
+    server.restart(); // same port, empty
+    UnifiedJedis admin = server.client();
+    assertThat(admin.hgetAll(KEYS.disabled())).as("Redis lost every disable").isEmpty();
+    awaitRecovery();
+
+    assertThat(admin.hgetAll(KEYS.disabled())).as("this store's disables are back; the enabled one is not")
+        .containsOnly(Map.entry("key:a", "401 authentication_error"),
+            Map.entry("keymodel:b/claude-x", "404 not_found_error"));
+    assertThat(events).contains(
+        "redis-state wrote back 2 disable(s) Redis no longer had: key:a, keymodel:b/claude-x");
+    assertThat(events.indexOf("redis-state wrote back 2 disable(s) Redis no longer had: key:a, keymodel:b/claude-x"))
+        .as("written back before the store used Redis again")
+        .isLessThan(events.indexOf("redis-state recovered: Redis answers again; back to shared state"));
+    assertThat(store.routingView().disabledReason("key:a")).isEqualTo("401 authentication_error");
+    RedisStateStore other = RedisStateStore.builder(server.client()).listener(TestSupport.FAIL_ON_DEGRADE).build();
+    assertThat(other.health().disabledReason("keymodel:b/claude-x")).as("another router sees it")
+        .isEqualTo("404 not_found_error");
+    assertThat(other.routingView().disabledReason("key:a")).isEqualTo("401 authentication_error");
+    other.close();
+  }
+
+  @Test
+  void recovery_keepsTheReasonAnotherRouterWroteAfterTheRestart() {
+    store.health().disable("key:a", "401 authentication_error");
+    server.stop();
+    store.budgets().levels("org-a", LIMITS);
+    server.restart();
+    server.client().hset(KEYS.disabled(), "key:a", "403 permission_error"); // another router, meanwhile
+
+    awaitRecovery();
+
+    assertThat(jedis.hget(KEYS.disabled(), "key:a")).isEqualTo("403 permission_error");
+    assertThat(store.health().disabledReason("key:a")).isEqualTo("403 permission_error");
+    assertThat(events).noneMatch(m -> m.startsWith("redis-state wrote back"));
+  }
+
+  @Test
+  void enable_forgetsTheDisableSoARestartDoesNotBringItBack() {
+    RedisHealthStore health = (RedisHealthStore) store.health();
+    health.disable("key:a", "401");
+    health.disable("key:b", "401");
+    assertThat(health.ownDisables()).containsOnlyKeys("key:a", "key:b");
+    server.stop();
+    assertThat(health.enable("key:b")).as("enabled during the outage").isTrue();
+    assertThat(health.ownDisables()).containsOnlyKeys("key:a");
+
+    server.restart();
+    awaitRecovery();
+
+    assertThat(jedis.hgetAll(KEYS.disabled())).containsOnly(Map.entry("key:a", "401"));
+    assertThat(health.enable("key:a")).isTrue();
+    assertThat(health.ownDisables()).isEmpty();
+    assertThat(jedis.hgetAll(KEYS.disabled())).isEmpty();
   }
 
   @Test

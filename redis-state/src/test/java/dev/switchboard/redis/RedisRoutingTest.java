@@ -333,7 +333,7 @@ class RedisRoutingTest {
       assertThat(s.claimRoute(claim).status()).isEqualTo(RouteGrant.Status.DISABLED);
       assertThat(events).anyMatch(e -> e.startsWith("redis-state settles routed calls in the local fallback"));
 
-      own.start(); // same port, empty
+      own.restart(); // same port, empty
       s.health().enable("key:a");
       ticker.advance(Duration.ofSeconds(1));
       RouteGrant after = s.claimRoute(claim); // the probe: Redis again

@@ -8,6 +8,7 @@ import dev.switchboard.DeadlineExceededException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.Demand;
+import dev.switchboard.testkit.FakeTicker;
 import dev.switchboard.testkit.RecordedCall;
 import dev.switchboard.testkit.Simulator;
 import java.time.Duration;
@@ -121,7 +122,7 @@ class SharedRedisRoutersTest {
           assertThat(storeA.degraded()).isTrue();
           assertThat(storeB.degraded()).isTrue();
 
-          own.start(); // same port, empty: no data, no scripts
+          own.restart(); // same port, empty: no data, no scripts
           assertThat(recovered.await(20, TimeUnit.SECONDS)).as("both stores recovered").isTrue();
           phases.await(phases.done() + 40);
         } finally {
@@ -158,6 +159,63 @@ class SharedRedisRoutersTest {
       Demand demand = new Demand(1, 0, 0);
       assertThat(storeA.budgets().tryAcquire("after-restart", one, demand).granted()).isTrue();
       assertThat(storeB.budgets().tryAcquire("after-restart", one, demand).granted()).isFalse();
+    }
+  }
+
+  /**
+   * Router A disables a key on a 401, then Redis is stopped and restarted empty: A writes its
+   * disable back when it recovers (the disable lived only in Redis before), so neither A nor a
+   * router B that starts on the restarted Redis ever sends that key again.
+   */
+  @Test
+  @Timeout(60)
+  void revokedKey_staysDisabledForBothRoutersAfterRedisRestartsEmpty() throws Exception {
+    long rpm = 6_000;
+    FakeTicker probes = new FakeTicker();
+    List<String> eventsA = new CopyOnWriteArrayList<>();
+    try (RedisServer own = RedisServer.startAny(); Simulator sim = RouterFleet.simulator(rpm)) {
+      RedisStateStore storeA = RedisStateStore.builder(own.client()).ticker(probes)
+          .probeInterval(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(2)).listener(eventsA::add).build();
+      Keys keys = new Keys(storeA.keyPrefix());
+      String reason;
+      try (Switchboard a = RouterFleet.router(sim, storeA, rpm, Duration.ofSeconds(5))) {
+        sim.setKeyState("k3", Simulator.KeyState.REVOKED);
+        revokeThroughRouterA(sim, a);
+        reason = own.client().hget(keys.disabled(), "key:k3");
+        assertThat(reason).as("the disable lives in Redis").startsWith("KEY_FAULT");
+
+        own.stop();
+        callsThrough(a, 3);
+        assertThat(storeA.degraded()).as("A serves from its fallback").isTrue();
+        own.restart(); // same port, empty: the disable is gone
+        UnifiedJedis admin = own.client();
+        assertThat(admin.hgetAll(keys.disabled())).as("Redis restarted empty").isEmpty();
+
+        for (int i = 0; i < 10 && storeA.degraded(); i++) {
+          probes.advance(Duration.ofSeconds(1)); // lets the next call probe Redis
+          callsThrough(a, 1);
+        }
+        assertThat(storeA.degraded()).as("A recovered").isFalse();
+        callsThrough(a, 9);
+        assertThat(a.snapshot().disabled()).containsKey("key:k3");
+
+        try (Switchboard b = RouterFleet.router(sim, store(own.client(), storeA.keyPrefix()), rpm,
+            Duration.ofSeconds(5))) {
+          callsThrough(b, 9);
+          assertThat(b.snapshot().disabled()).containsKey("key:k3");
+        }
+      }
+      assertThat(sim.callsFor("k3")).as("the revoked key was sent once, by A, before the restart").hasSize(1);
+      assertThat(own.client().hget(keys.disabled(), "key:k3")).as("written back").isEqualTo(reason);
+      assertThat(eventsA).contains("redis-state wrote back 1 disable(s) Redis no longer had: key:k3");
+    }
+  }
+
+  /** Sends {@code n} calls through {@code router}, one after another; each must succeed. */
+  private static void callsThrough(Switchboard router, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      assertThat(router.sendAsync(RouterFleet.request(), CallOptions.DEFAULT).get(10, TimeUnit.SECONDS)
+          .response()).isNotNull();
     }
   }
 
