@@ -3,6 +3,7 @@ package dev.switchboard;
 import dev.switchboard.admission.Permit;
 import dev.switchboard.budget.ModelPools;
 import dev.switchboard.retry.Cooldowns;
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.Demand;
@@ -66,11 +67,23 @@ final class Call {
   private long settledTokens;
   private double cost;
   final CompletableFuture<RoutedResponse> result = new CompletableFuture<>();
+  /**
+   * The front told directly when this call ends (set before {@link #start}); null when the front
+   * listens on {@link #result} instead (admission, a shared cache flight).
+   */
+  Front owner;
 
-  private final List<AttemptRecord> attempts = new ArrayList<>();
-  private final Set<String> excludedRoutes = new HashSet<>();
-  private final int[] serverErrors;
-  private final boolean[] skippedTiers;
+  private final List<AttemptRecord> attempts = new ArrayList<>(2);
+  /** Routes this call will not use again (a network failure on them); null until the first. */
+  private Set<String> excludedRoutes;
+  /** Per tier, server errors seen in this call; null until the first. */
+  private int[] serverErrors;
+  /** Per tier, true when this call skips the tier; null until a tier is skipped. */
+  private boolean[] skippedTiers;
+  /** What one attempt reserves (the same for every attempt of the call). */
+  private final Demand demand;
+  /** Per tier, the routes this call's tenant may use (static, health not checked). */
+  private final List<List<RouteCandidate>> tenantRoutes;
   private int overflowWindow = -1;
   private int backoffRetries;
   private int lastTier = -1;
@@ -84,12 +97,19 @@ final class Call {
   private final StreamDelivery delivery;
   private final StreamTimeouts streamTimeouts;
   private final boolean continueInterrupted;
+  /** A prepared stream attempt to start once this call's lock is released; null when none. */
+  private Runnable pendingStart;
   /** Set once an interrupted answer is being continued on another route. */
   private Continuation continuation;
   /** Set when a stream failed after content and is not continued: the call ends at the next plan. */
   private StreamOutcome interrupted;
   /** True when the call ends with an error the caller made (its handler threw): passed on as is. */
   private boolean callerFailure;
+  /** One plan's accumulators (under the call's monitor): see {@link #plan}. */
+  private long planMinWait;
+  private long planBudgetWait;
+  private boolean planBusy;
+  private boolean planProbing;
 
   Call(Engine e, long id, MessageRequest request, CallOptions options, long start,
       long estimatedInput, Permit permit, StreamDelivery delivery) {
@@ -107,7 +127,7 @@ final class Call {
     this.start = start;
     if (e.affinity != null) {
       this.affinityKey = Affinity.key(tenant, options.sessionKey(), request);
-      this.affinityTtl = Affinity.ttlNanos(request);
+      this.affinityTtl = affinityKey == null ? 0 : Affinity.ttlNanos(request);
       this.pinnedOrg = affinityKey == null ? null : e.affinity.pinned(affinityKey);
     } else {
       this.affinityKey = null;
@@ -120,8 +140,12 @@ final class Call {
     this.attemptTimeoutNanos = saturatedNanos(at);
     this.estimatedInput = estimatedInput;
     this.waitedNanos = permit == null ? 0 : permit.waitedNanos();
-    this.serverErrors = new int[e.tiers.size()];
-    this.skippedTiers = new boolean[e.tiers.size()];
+    long out = request.maxTokens();
+    if (e.outputEstimate > 0) {
+      out = Math.min(out, e.outputEstimate);
+    }
+    this.demand = new Demand(1, estimatedInput, out);
+    this.tenantRoutes = e.routesOf(tenant);
   }
 
   void start() {
@@ -133,6 +157,10 @@ final class Call {
         onCancelled();
       }
       releaseAdmission(r != null);
+      Front f = owner;
+      if (f != null) {
+        f.onRouted(r, ex, null, false);
+      }
     });
     planSafely();
   }
@@ -148,6 +176,7 @@ final class Call {
         }
         plan();
       }
+      startPending();
     } catch (RuntimeException | Error ex) {
       if (ex instanceof VirtualMachineError) {
         throw ex;
@@ -195,77 +224,62 @@ final class Call {
       fail(new RetriesExhaustedException("maxAttempts " + maxAttempts + " reached", false, attempts));
       return;
     }
-    long minWait = Long.MAX_VALUE;
-    boolean busy = false;
+    planMinWait = Long.MAX_VALUE;
+    planBusy = false;
+    planProbing = false;
     boolean anyTier = false;
-    boolean probing = false;
     for (int t = 0; t < e.tiers.size(); t++) {
       ModelTier tier = e.tiers.get(t);
-      if (skippedTiers[t] || overflowWindow >= 0 && tier.contextWindow() <= overflowWindow) {
+      if (skippedTiers != null && skippedTiers[t]
+          || overflowWindow >= 0 && tier.contextWindow() <= overflowWindow) {
         continue;
       }
       anyTier = true;
-      String modelBreaker = Engine.modelBreaker(tier.model());
+      String modelBreaker = e.modelBreakers[t];
       if (e.view.breakerState(modelBreaker, e.breakerConfig) == BreakerState.OPEN) {
         degraded |= t == 0;
         continue;
       }
-      List<RouteCandidate> candidates = new ArrayList<>();
-      long cooldownWait = collectEligible(t, candidates);
-      if (cooldownWait != Long.MAX_VALUE) {
-        busy = true;
-        minWait = Math.min(minWait, cooldownWait);
+      List<RouteCandidate> routes = tenantRoutes.get(t);
+      if (routes.isEmpty()) {
+        continue;
       }
-      long budgetWait = Long.MAX_VALUE;
-      Demand demand = demand();
-      while (!candidates.isEmpty()) {
-        int i = choose(candidates);
-        RouteCandidate c = candidates.remove(i);
-        KeyHealth kh = e.keyHealth.get(c.keyAlias());
-        if (!kh.tryEnter()) {
-          probing = true;
-          continue;
-        }
-        KeyHealth pp = null;
-        if (e.limits.of(c.pool).isUnknown()) {
-          pp = e.poolProbation.computeIfAbsent(c.pool, p -> new KeyHealth());
-          if (!pp.tryEnter()) {
-            kh.exit();
-            probing = true;
-            continue;
-          }
-        }
-        // one atomic claim: the key's health, the pool's cooldown, both breakers and the budget
-        RouteClaim claim = new RouteClaim(c.pool, e.limits.of(c.pool), demand, c.claimScopes,
-            c.poolScope, c.claimBreakers, e.breakerConfig);
-        RouteGrant g = e.state.claimRoute(claim);
-        e.emitTransitions(g.transitions());
-        if (g.status() == RouteGrant.Status.GRANTED) {
-          send(t, c, new Lease(e, claim, g), pp);
-          return;
-        }
-        kh.exit();
-        exit(pp);
-        switch (g.status()) {
-          case COOLING -> {
-            busy = true;
-            minWait = Math.min(minWait, g.waitNanos());
-          }
-          case BUDGET_SHORT -> {
-            busy = true;
-            budgetWait = Math.min(budgetWait, g.waitNanos());
-          }
-          case BREAKER_OPEN -> {
-            if (modelBreaker.equals(g.scope())) {
-              degraded |= t == 0;
-              candidates.clear();
-            }
-          }
-          default -> {
-            // DISABLED since the view was read: this route is out
+      planBudgetWait = Long.MAX_VALUE;
+      // the strategy chooses among the tier's static routes first: when its choice can serve now
+      // (the usual case) no other route's health is read; otherwise every eligible route is
+      // collected and the strategy chooses again among those
+      RouteCandidate first = null;
+      int tried = NEXT;
+      if (pinnedOrg == null) {
+        RouteCandidate c = routes.get(chooseAmong(routes, routes));
+        if (eligible(c)) {
+          first = c;
+          tried = tryRoute(t, c, modelBreaker);
+          if (tried == SENT) {
+            return;
           }
         }
       }
+      if (tried != TIER_OUT) {
+        List<RouteCandidate> candidates = new ArrayList<>();
+        long cooldownWait = collectEligible(routes, candidates, first);
+        if (cooldownWait != Long.MAX_VALUE) {
+          planBusy = true;
+          planMinWait = Math.min(planMinWait, cooldownWait);
+        }
+        while (!candidates.isEmpty()) {
+          int i = choose(candidates);
+          RouteCandidate c = candidates.remove(i);
+          int r = tryRoute(t, c, modelBreaker);
+          if (r == SENT) {
+            return;
+          }
+          if (r == TIER_OUT) {
+            break;
+          }
+        }
+      }
+      long budgetWait = planBudgetWait;
       // a later tier that can serve now beats waiting for this one, unless the wait is within
       // the router's patience for its preferred tiers
       if (budgetWait != Long.MAX_VALUE && budgetWait <= deadline - now
@@ -273,8 +287,11 @@ final class Call {
         waitThenPlan(budgetWait, tier.model(), true);
         return;
       }
-      minWait = Math.min(minWait, budgetWait);
+      planMinWait = Math.min(planMinWait, budgetWait);
     }
+    long minWait = planMinWait;
+    boolean busy = planBusy;
+    boolean probing = planProbing;
     if (probing) {
       // a key still on probation is busy with its single probe: plan again when a probe ends
       // (or at the earliest refill, or at the deadline, whichever comes first)
@@ -308,6 +325,63 @@ final class Call {
       fail(new NoRouteException("no usable route: every key is disabled, lacks the models "
           + modelNames() + ", or every model's breaker is open", attempts));
     }
+  }
+
+  private static final int SENT = 0;
+  private static final int NEXT = 1;
+  private static final int TIER_OUT = 2;
+
+  /**
+   * Claims route {@code c} of tier {@code t} and sends on it when granted ({@link #SENT}). A
+   * refusal is noted in the plan's accumulators; {@link #TIER_OUT} when the tier's model breaker
+   * refused (no other route of the tier can serve), else {@link #NEXT}.
+   */
+  private int tryRoute(int t, RouteCandidate c, String modelBreaker) {
+    KeyHealth kh = e.keyHealth.get(c.keyAlias());
+    if (!kh.tryEnter()) {
+      planProbing = true;
+      return NEXT;
+    }
+    BucketLimits limits = e.limits.of(c.pool);
+    KeyHealth pp = null;
+    if (limits.isUnknown()) {
+      pp = e.poolProbation.computeIfAbsent(c.pool, p -> new KeyHealth());
+      if (!pp.tryEnter()) {
+        kh.exit();
+        planProbing = true;
+        return NEXT;
+      }
+    }
+    // one atomic claim: the key's health, the pool's cooldown, both breakers and the budget
+    RouteClaim claim = c.claim(limits, demand, e.breakerConfig);
+    RouteGrant g = e.state.claimRoute(claim);
+    e.emitTransitions(g.transitions());
+    if (g.status() == RouteGrant.Status.GRANTED) {
+      send(t, c, new Lease(e, claim, g), pp);
+      return SENT;
+    }
+    kh.exit();
+    exit(pp);
+    switch (g.status()) {
+      case COOLING -> {
+        planBusy = true;
+        planMinWait = Math.min(planMinWait, g.waitNanos());
+      }
+      case BUDGET_SHORT -> {
+        planBusy = true;
+        planBudgetWait = Math.min(planBudgetWait, g.waitNanos());
+      }
+      case BREAKER_OPEN -> {
+        if (modelBreaker.equals(g.scope())) {
+          degraded |= t == 0;
+          return TIER_OUT;
+        }
+      }
+      default -> {
+        // DISABLED since the view was read: this route is out
+      }
+    }
+    return NEXT;
   }
 
   /** Returns the attempts made so far (for a call that ended with a stream interruption). */
@@ -345,14 +419,15 @@ final class Call {
   }
 
   /**
-   * Adds the routes of tier {@code t} this call may use now to {@code out}; returns the shortest
-   * cooldown among those skipped for one (Long.MAX_VALUE when none).
+   * Adds the routes of {@code routes} (one tier's, already filtered by tenant) this call may use
+   * now to {@code out}, except {@code skip}; returns the shortest cooldown among those skipped for
+   * one (Long.MAX_VALUE when none).
    */
-  private long collectEligible(int t, List<RouteCandidate> out) {
+  private long collectEligible(List<RouteCandidate> routes, List<RouteCandidate> out,
+      RouteCandidate skip) {
     long cooldownWait = Long.MAX_VALUE;
-    for (RouteCandidate c : e.routesByTier.get(t)) {
-      if (!e.keyAllowed(tenant, c.key) || excludedRoutes.contains(c.route)
-          || e.view.disabledReason(c.keyScope) != null
+    for (RouteCandidate c : routes) {
+      if (c == skip || excluded(c) || e.view.disabledReason(c.keyScope) != null
           || e.view.disabledReason(c.keyModelScope) != null) {
         continue;
       }
@@ -367,6 +442,18 @@ final class Call {
       out.add(c);
     }
     return cooldownWait;
+  }
+
+  /** Returns true when {@link #collectEligible} would collect {@code c}. */
+  private boolean eligible(RouteCandidate c) {
+    return !excluded(c) && e.view.disabledReason(c.keyScope) == null
+        && e.view.disabledReason(c.keyModelScope) == null
+        && e.view.cooldownNanos(c.poolScope) <= 0
+        && e.view.breakerState(c.routeBreaker, e.breakerConfig) != BreakerState.OPEN;
+  }
+
+  private boolean excluded(RouteCandidate c) {
+    return excludedRoutes != null && excludedRoutes.contains(c.route);
   }
 
   /**
@@ -386,18 +473,19 @@ final class Call {
         for (int i : pinned) {
           sub.add(candidates.get(i));
         }
-        return pinned.get(chooseAmong(sub));
+        return pinned.get(chooseAmong(sub, Collections.unmodifiableList(sub)));
       }
     }
-    return chooseAmong(candidates);
+    return chooseAmong(candidates, Collections.unmodifiableList(candidates));
   }
 
-  private int chooseAmong(List<RouteCandidate> candidates) {
+  /** Asks the strategy to choose among {@code candidates}, shown to it as {@code view}. */
+  private int chooseAmong(List<RouteCandidate> candidates, List<RouteCandidate> view) {
     if (candidates.size() == 1) {
       return 0;
     }
     try {
-      int i = e.strategy.choose(Collections.unmodifiableList(candidates));
+      int i = e.strategy.choose(view);
       return i >= 0 && i < candidates.size() ? i : 0;
     } catch (RuntimeException ex) {
       Engine.LOG.warn("RoutingStrategy {} threw {}; taking the first candidate",
@@ -407,11 +495,7 @@ final class Call {
   }
 
   private Demand demand() {
-    long out = request.maxTokens();
-    if (e.outputEstimate > 0) {
-      out = Math.min(out, e.outputEstimate);
-    }
-    return new Demand(1, estimatedInput, out);
+    return demand;
   }
 
   private void waitThenPlan(long nanos, String model, boolean budgetWait) {
@@ -462,8 +546,9 @@ final class Call {
     }
     CompletableFuture<ProviderResponse> future;
     try {
-      future = e.transport.send(c.key.key(), request.withModel(tier.model()),
-          e.attemptOptions.withTimeout(Duration.ofNanos(timeout)));
+      AttemptOptions options = timeout == e.defaultAttemptTimeoutNanos ? e.defaultTimeoutOptions
+          : e.attemptOptions.withTimeout(Duration.ofNanos(timeout));
+      future = e.transport.send(c.key.key(), request.withModel(tier.model()), options);
       if (future == null) {
         future = CompletableFuture.failedFuture(
             new TransportException(TransportException.Kind.IO, "transport returned no future"));
@@ -472,6 +557,18 @@ final class Call {
       future = CompletableFuture.failedFuture(ex);
     }
     f.future = future;
+    if (future.isDone()) {
+      // answered already (or failed at once): nothing left to time out
+      ProviderResponse resp = null;
+      Throwable err = null;
+      try {
+        resp = future.getNow(null);
+      } catch (CancellationException | CompletionException ex) {
+        err = ex;
+      }
+      onAttemptDone(f, resp, err);
+      return;
+    }
     CompletableFuture<ProviderResponse> fut = future;
     f.timer = e.scheduler.schedule(() -> {
       f.timedOut = true;
@@ -497,11 +594,31 @@ final class Call {
             remaining)))
         .withReadTimeout(streamTimeouts.idle().plus(streamTimeouts.pingAllowance())
             .plusSeconds(5));
-    StreamGate gate = StreamGate.builder(e.ticker, e.streamScheduler).timeouts(streamTimeouts)
+    StreamGate gate = StreamGate.builder(e.ticker, e.scheduler).timeouts(streamTimeouts)
         .deadline(deadline).downstream(down).observer(new AttemptObserver(f)).build();
     f.gate = gate;
-    delivery.attach(gate);
-    gate.start(l -> e.transport.stream(c.key.key(), req, options, l));
+    // started by whoever holds this call's lock, once it has let go of it: a transport may call
+    // the gate back (and the gate this call) while holding a lock of its own, so starting or
+    // cancelling a stream under this call's lock could deadlock
+    pendingStart = () -> {
+      if (gate.isDone()) {
+        return;
+      }
+      delivery.attach(gate);
+      gate.start(l -> e.transport.stream(c.key.key(), req, options, l));
+    };
+  }
+
+  /** Starts the stream attempt that {@link #startStream} prepared, outside this call's lock. */
+  private void startPending() {
+    Runnable start;
+    synchronized (this) {
+      start = pendingStart;
+      pendingStart = null;
+    }
+    if (start != null) {
+      start.run();
+    }
   }
 
   /** Hears one streaming attempt: usage as it arrives, then its outcome. */
@@ -538,7 +655,12 @@ final class Call {
    * reached the caller, any failure is an ordinary failed attempt (retried elsewhere, invisibly).
    * After, the call either continues the answer on another route or ends interrupted.
    */
-  private synchronized void onStreamDone(InFlight f, StreamOutcome o) {
+  private void onStreamDone(InFlight f, StreamOutcome o) {
+    onStreamDoneLocked(f, o);
+    startPending();
+  }
+
+  private synchronized void onStreamDoneLocked(InFlight f, StreamOutcome o) {
     if (f.done) {
       return;
     }
@@ -623,7 +745,13 @@ final class Call {
         cause, delivery.hasContent());
   }
 
-  private synchronized void onAttemptDone(InFlight f, ProviderResponse resp, Throwable err) {
+  private void onAttemptDone(InFlight f, ProviderResponse resp, Throwable err) {
+    onAttemptDoneLocked(f, resp, err);
+    startPending();
+  }
+
+  private synchronized void onAttemptDoneLocked(InFlight f, ProviderResponse resp,
+      Throwable err) {
     if (f.done) {
       return;
     }
@@ -745,6 +873,9 @@ final class Call {
         end(f, neverSent ? Demand.NONE : Lease.KEEP, RELEASE, RECORD_FAILURE, info,
             learned);
         safeOnResult(c, false, latency);
+        if (excludedRoutes == null) {
+          excludedRoutes = new HashSet<>();
+        }
         excludedRoutes.add(c.route);
         retryAtOnce(v, true);
       }
@@ -815,11 +946,13 @@ final class Call {
       return;
     }
     settledTokens = m.usage().totalInputTokens() + m.usage().outputTokens();
-    cost = e.price(c.tier.model()).cost(m.usage());
+    cost = e.tierPrices[f.tier].cost(m.usage());
     if (affinityKey != null) {
       e.affinity.pin(affinityKey, c.organization(), affinityTtl);
     }
-    RoutedResponse r = new RoutedResponse(m, c.tier.model(), c.keyAlias(), attempts, f.tier > 0,
+    // one attempt (the usual case): its immutable list directly, not a copy of the array list
+    List<AttemptRecord> made = attempts.size() == 1 ? List.of(attempts.get(0)) : attempts;
+    RoutedResponse r = new RoutedResponse(m, c.tier.model(), c.keyAlias(), made, f.tier > 0,
         Duration.ofNanos(waitedNanos), degraded && f.tier > 0, false, cost, continuation != null,
         delivery == null ? java.util.Optional.empty() : java.util.Optional.of(delivery.stats()));
     finish(r, null);
@@ -831,16 +964,19 @@ final class Call {
           resp == null ? 0 : resp.status(), attempts));
       return;
     }
+    if (serverErrors == null) {
+      serverErrors = new int[e.tiers.size()];
+    }
     serverErrors[f.tier]++;
     boolean open = e.view.breakerState(f.candidate.modelBreaker, e.breakerConfig)
         == BreakerState.OPEN;
     if (open || serverErrors[f.tier] >= Engine.SERVER_ERRORS_PER_TIER) {
       if (f.tier + 1 < e.tiers.size()) {
-        skippedTiers[f.tier] = true;
+        skipTier(f.tier);
         degraded |= f.tier == 0;
       }
     }
-    if (skippedTiers[f.tier]) {
+    if (skippedTiers != null && skippedTiers[f.tier]) {
       if (!withdrawRetry(v)) {
         return;
       }
@@ -866,7 +1002,7 @@ final class Call {
     long remaining = deadline - e.ticker.read();
     if (delay >= remaining) {
       if (f.tier + 1 < e.tiers.size()) {
-        skippedTiers[f.tier] = true;
+        skipTier(f.tier);
         plan();
       } else {
         fail(new DeadlineExceededException("the next retry (in " + Duration.ofNanos(delay)
@@ -875,6 +1011,13 @@ final class Call {
       return;
     }
     waitThenPlan(delay, f.candidate.tier.model(), false);
+  }
+
+  private void skipTier(int t) {
+    if (skippedTiers == null) {
+      skippedTiers = new boolean[e.tiers.size()];
+    }
+    skippedTiers[t] = true;
   }
 
   private void retryAtOnce(Verdict v, boolean costsRetryBudget) {
@@ -1018,6 +1161,7 @@ final class Call {
    * call's lock.
    */
   private StreamGate abandonCurrent() {
+    pendingStart = null;
     InFlight f = current;
     if (f == null) {
       return null;

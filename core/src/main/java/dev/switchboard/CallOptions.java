@@ -42,6 +42,8 @@ public final class CallOptions {
   private final String sessionKey;
   private final StreamTimeouts streamTimeouts;
   private final Boolean continueInterrupted;
+  /** The user breaker's name, derived from {@code userId} on first use (racy but idempotent). */
+  private String userBreakerName;
 
   private CallOptions(String userId, Duration deadline, int maxAttempts, Duration attemptTimeout,
       String tenant, Priority priority, boolean cacheable, boolean allowDegraded,
@@ -263,6 +265,19 @@ public final class CallOptions {
   /** Returns the session key, or null. */
   public String sessionKey() {
     return sessionKey;
+  }
+
+  /**
+   * Returns the name of this call's user breaker ({@code user:<id>}), built once per options
+   * object, or null without a user id. Not part of equality.
+   */
+  String userBreakerName() {
+    String name = userBreakerName;
+    if (name == null && userId != null) {
+      name = Engine.userBreaker(userId);
+      userBreakerName = name;
+    }
+    return name;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.switchboard.cache.SingleFlight;
 import dev.switchboard.observe.SafeListener;
 import dev.switchboard.retry.Backoff;
 import dev.switchboard.retry.RetryBudget;
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.spi.AttemptOptions;
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerTransition;
@@ -29,7 +30,6 @@ import dev.switchboard.spi.Transport;
 import dev.switchboard.stats.SlaStats;
 import dev.switchboard.stream.StreamDelivery;
 import dev.switchboard.stream.StreamHandler;
-import dev.switchboard.stream.StreamScheduler;
 import dev.switchboard.stream.StreamTimeouts;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -75,6 +75,20 @@ final class Engine {
   final List<ModelTier> tiers;
   /** Per tier, every key × model route allowed by the keys' model lists, in key order. */
   final List<List<RouteCandidate>> routesByTier;
+  /** Per tier, the name of the tier model's breaker (built once, not per plan). */
+  final String[] modelBreakers;
+  /** Per tier, the price of the tier's model (configured, else built in). */
+  final ModelPrice[] tierPrices;
+  /**
+   * Per tenant with a binding (and one entry for every unbound tenant), the routes of each tier
+   * that tenant may use: bindings are static, so the filter runs once per tenant, not per plan.
+   */
+  private final ConcurrentHashMap<String, List<List<RouteCandidate>>> routesByTenant =
+      new ConcurrentHashMap<>();
+  private final List<List<RouteCandidate>> unboundRoutes;
+  /** The attempt options for an attempt given the whole default attempt timeout. */
+  final AttemptOptions defaultTimeoutOptions;
+  final long defaultAttemptTimeoutNanos;
   final PoolLimits limits;
   final Duration defaultDeadline;
   final int defaultMaxAttempts;
@@ -87,8 +101,6 @@ final class Engine {
   final AttemptOptions attemptOptions;
   final Scheduler scheduler;
   final boolean ownsScheduler;
-  /** The same scheduler, as the stream watchdogs take it. */
-  final StreamScheduler streamScheduler;
   final StreamTimeouts streamTimeouts;
   final boolean continueStreams;
   /** How long a call may wait for an earlier tier's budget while a later tier could serve. */
@@ -158,10 +170,7 @@ final class Engine {
     if (b.maxInFlight > 0) {
       AdmissionController.Builder ab = AdmissionController.builder().maxInFlight(b.maxInFlight)
           .maxQueued(b.maxQueued).ticker(b.ticker).defaultTenantPolicy(b.defaultTenantPolicy)
-          .scheduler((task, delay) -> {
-            Scheduler.Cancellable c = scheduler.schedule(task, delay);
-            return c::cancel;
-          });
+          .scheduler(scheduler);
       b.tenantPolicies.forEach(ab::tenant);
       this.admission = ab.build();
     } else {
@@ -194,6 +203,11 @@ final class Engine {
       byTier.add(List.copyOf(routesOfTier));
     }
     this.routesByTier = List.copyOf(byTier);
+    this.modelBreakers = new String[this.tiers.size()];
+    for (int t = 0; t < modelBreakers.length; t++) {
+      modelBreakers[t] = modelBreaker(this.tiers.get(t).model());
+    }
+    this.unboundRoutes = keyOwners.isEmpty() ? routesByTier : routesFor(null);
     this.limits = limits;
     this.defaultDeadline = b.deadline;
     this.defaultMaxAttempts = b.maxAttempts;
@@ -204,9 +218,14 @@ final class Engine {
     this.breakerConfig = b.breakerConfig;
     this.retryBudget = new RetryBudget(ticker, b.retryRatio, b.minRetriesPerSecond, b.retryWindow);
     this.attemptOptions = AttemptOptions.DEFAULT;
+    this.defaultAttemptTimeoutNanos = Math.max(1, Call.saturatedNanos(b.attemptTimeout));
+    this.defaultTimeoutOptions = attemptOptions.withTimeout(Duration.ofNanos(defaultAttemptTimeoutNanos));
+    this.tierPrices = new ModelPrice[this.tiers.size()];
+    for (int t = 0; t < tierPrices.length; t++) {
+      tierPrices[t] = price(this.tiers.get(t).model());
+    }
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
-    this.streamScheduler = (task, delay) -> scheduler.schedule(task, delay)::cancel;
     this.streamTimeouts = b.streamTimeouts;
     this.continueStreams = b.continueStreams;
     this.budgetPatienceNanos = Call.saturatedNanos(b.budgetPatience);
@@ -228,6 +247,33 @@ final class Engine {
     return p != null ? p : ModelPrice.builtIn(model);
   }
 
+  /**
+   * Returns, per tier, the routes {@code tenant} may use by its key bindings (in key order); the
+   * same list instance every time for the same binding.
+   */
+  List<List<RouteCandidate>> routesOf(String tenant) {
+    if (tenant == null || !tenantKeys.containsKey(tenant)) {
+      return unboundRoutes;
+    }
+    List<List<RouteCandidate>> r = routesByTenant.get(tenant);
+    return r != null ? r : routesByTenant.computeIfAbsent(tenant, this::routesFor);
+  }
+
+  private List<List<RouteCandidate>> routesFor(String tenant) {
+    List<List<RouteCandidate>> out = new ArrayList<>(routesByTier.size());
+    for (List<RouteCandidate> tier : routesByTier) {
+      List<RouteCandidate> allowed = new ArrayList<>(tier.size());
+      for (RouteCandidate c : tier) {
+        boolean ok = tenant != null ? keyAllowed(tenant, c.key) : !keyOwners.containsKey(c.keyAlias());
+        if (ok) {
+          allowed.add(c);
+        }
+      }
+      out.add(List.copyOf(allowed));
+    }
+    return List.copyOf(out);
+  }
+
   /** Returns true when {@code key} may serve a call of {@code tenant}. */
   boolean keyAllowed(String tenant, KeySpec key) {
     Set<String> allowed = tenantKeys.get(tenant);
@@ -247,7 +293,8 @@ final class Engine {
 
   /** Tells the listener about breaker state changes a claim or a settlement caused. */
   void emitTransitions(List<BreakerTransition> transitions) {
-    for (BreakerTransition t : transitions) {
+    for (int i = 0; i < transitions.size(); i++) {
+      BreakerTransition t = transitions.get(i);
       listener.emit(new RouterEvent.BreakerStateChanged(t.name(), t.from(), t.to()));
     }
   }
@@ -389,8 +436,12 @@ final class Engine {
     for (Call c : live) {
       c.result.cancel(false);
     }
-    if (ownsScheduler) {
-      scheduler.close();
+    if (ownsScheduler && scheduler instanceof AutoCloseable owned) {
+      try {
+        owned.close();
+      } catch (Exception ex) {
+        LOG.warn("Switchboard scheduler failed to close: {}", ex.toString());
+      }
     }
     if (ownsTransport) {
       transport.close();

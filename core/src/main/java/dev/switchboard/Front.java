@@ -71,7 +71,7 @@ final class Front {
   CompletableFuture<RoutedResponse> start() {
     e.calls.incrementAndGet();
     if (e.userBreakerConfig != null && user != null) {
-      String name = Engine.userBreaker(user);
+      String name = options.userBreakerName();
       BreakerPermit p = e.breakers.tryAcquire(name, e.userBreakerConfig);
       if (p.changed()) {
         e.listener.emit(new RouterEvent.BreakerStateChanged(name, p.previous(), p.state()));
@@ -95,14 +95,14 @@ final class Front {
       boolean[] leader = {false};
       inner = e.flights.execute(cacheKey, () -> {
         leader[0] = true;
-        CompletableFuture<RoutedResponse> routed = routed();
+        CompletableFuture<RoutedResponse> routed = routed(false);
         CompletableFuture<RoutedResponse> stored = routed.thenApply(r -> store(cacheKey, r));
         cancelWith(stored, routed);
         return stored;
       });
       shared = !leader[0];
     } else {
-      inner = routed();
+      inner = routed(true);
     }
     boolean follower = shared;
     result.whenComplete((r, ex) -> {
@@ -115,7 +115,9 @@ final class Front {
         }
       }
     });
-    inner.whenComplete((r, ex) -> onRouted(r, ex, cacheKey, follower));
+    if (cacheKey != null || e.admission != null) {
+      inner.whenComplete((r, ex) -> onRouted(r, ex, cacheKey, follower));
+    } // else the call reports to onRouted itself
     return result;
   }
 
@@ -127,11 +129,19 @@ final class Front {
     return CacheKeys.key(e.cachePolicy.scopeFor(tenant), chain, request);
   }
 
-  /** Admission (when configured), then the attempt loop. */
-  private CompletableFuture<RoutedResponse> routed() {
+  /**
+   * Admission (when configured), then the attempt loop.
+   *
+   * @param direct true when the call, without admission, is to report its end straight to {@link
+   *     #onRouted} (no cache key); false to listen on the returned future
+   */
+  private CompletableFuture<RoutedResponse> routed(boolean direct) {
     if (e.admission == null) {
       Call c = new Call(e, id, request, options, start, estimatedInput, null, delivery);
       call = c;
+      if (direct) {
+        c.owner = this;
+      }
       c.start();
       return c.result;
     }
@@ -180,7 +190,7 @@ final class Front {
     return out;
   }
 
-  private void onRouted(RoutedResponse r, Throwable ex, String cacheKey, boolean follower) {
+  void onRouted(RoutedResponse r, Throwable ex, String cacheKey, boolean follower) {
     if (result.isDone()) {
       return;
     }

@@ -6,7 +6,10 @@ import dev.switchboard.spi.RateLimitInfo;
 import dev.switchboard.spi.RouteClaim;
 import dev.switchboard.spi.RouteGrant;
 import dev.switchboard.spi.RouteSettlement;
+import dev.switchboard.spi.BreakerTransition;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One attempt's hold on a route: what the state store granted for a {@link RouteClaim} (the model
@@ -17,6 +20,9 @@ import java.util.List;
 final class Lease {
   /** For {@link #end}: keep the whole reservation as spent (the usage is unknown). */
   static final Demand KEEP = null;
+
+  /** Every (model, route) verdict pair as the settlement's list, built once. */
+  private static final List<RouteSettlement.Verdict>[][] VERDICTS = verdictPairs();
 
   private final Engine e;
   private final RouteClaim claim;
@@ -70,19 +76,37 @@ final class Lease {
               claim.cooldownScope(), claim.breakers(), claim.breakerConfig());
     }
     try {
-      e.state.settle(new RouteSettlement(c, grant, actual, List.of(model, route), observed,
-          observeLimits)).whenComplete((transitions, err) -> {
-            if (err != null) {
-              Engine.LOG.warn("Switchboard state store failed to settle an attempt on pool '{}': {}",
-                  claim.pool(), err.toString());
-            } else {
-              e.emitTransitions(transitions);
-            }
-          });
+      CompletionStage<List<BreakerTransition>> settled = e.state.settle(new RouteSettlement(c,
+          grant, actual, VERDICTS[model.ordinal()][route.ordinal()], observed, observeLimits));
+      if (settled instanceof CompletableFuture<List<BreakerTransition>> f && f.isDone()
+          && !f.isCompletedExceptionally()) {
+        e.emitTransitions(f.join()); // settled on this thread (the local store): no stage needed
+        return true;
+      }
+      settled.whenComplete((transitions, err) -> {
+        if (err != null) {
+          Engine.LOG.warn("Switchboard state store failed to settle an attempt on pool '{}': {}",
+              claim.pool(), err.toString());
+        } else {
+          e.emitTransitions(transitions);
+        }
+      });
     } catch (RuntimeException ex) {
       Engine.LOG.warn("Switchboard state store failed to settle an attempt on pool '{}': {}",
           claim.pool(), ex.toString());
     }
     return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<RouteSettlement.Verdict>[][] verdictPairs() {
+    RouteSettlement.Verdict[] all = RouteSettlement.Verdict.values();
+    List<RouteSettlement.Verdict>[][] out = new List[all.length][all.length];
+    for (RouteSettlement.Verdict m : all) {
+      for (RouteSettlement.Verdict r : all) {
+        out[m.ordinal()][r.ordinal()] = List.of(m, r);
+      }
+    }
+    return out;
   }
 }

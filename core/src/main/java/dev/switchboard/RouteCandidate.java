@@ -1,10 +1,12 @@
 package dev.switchboard;
 
+import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BudgetLevels;
-import java.util.List;
-
 import dev.switchboard.spi.Candidate;
+import dev.switchboard.spi.Demand;
+import dev.switchboard.spi.RouteClaim;
+import java.util.List;
 
 /**
  * One key × model route, built once per router with every name the router asks the state store
@@ -27,6 +29,8 @@ final class RouteCandidate implements Candidate {
   /** The breakers a claim on this route takes: the model's, then the route's. */
   final List<String> claimBreakers;
   private final Engine engine;
+  /** The last claim built for this route; reused while limits, demand and config are the same. */
+  private volatile RouteClaim lastClaim;
 
   RouteCandidate(KeySpec key, ModelTier tier, String pool, RouteStats stats, Engine engine) {
     this.key = key;
@@ -42,6 +46,22 @@ final class RouteCandidate implements Candidate {
     this.routeBreaker = Engine.routeBreaker(route);
     this.claimScopes = List.of(keyScope, keyModelScope);
     this.claimBreakers = List.of(modelBreaker, routeBreaker);
+  }
+
+  /**
+   * Returns the claim of one attempt on this route: the same (immutable) claim as last time when
+   * the pool's limits, the demand and the breaker configuration have not changed, so calls of one
+   * shape build it once.
+   */
+  RouteClaim claim(BucketLimits limits, Demand demand, BreakerConfig config) {
+    RouteClaim c = lastClaim;
+    if (c != null && c.limits() == limits && c.breakerConfig() == config
+        && c.demand().equals(demand)) {
+      return c;
+    }
+    c = new RouteClaim(pool, limits, demand, claimScopes, poolScope, claimBreakers, config);
+    lastClaim = c;
+    return c;
   }
 
   @Override

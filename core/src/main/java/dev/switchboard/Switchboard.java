@@ -9,6 +9,7 @@ import dev.switchboard.budget.PoolLimits;
 import dev.switchboard.retry.AnthropicErrorClassifier;
 import dev.switchboard.retry.Backoff;
 import dev.switchboard.retry.RetryBudget;
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.spi.ApiKey;
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BucketLimits;
@@ -940,7 +941,7 @@ public final class Switchboard implements AutoCloseable {
         }
         ownsTransport = true;
       }
-      Scheduler s = scheduler != null ? scheduler : Scheduler.daemon();
+      Scheduler s = scheduler != null ? scheduler : new DaemonScheduler();
       Engine engine = new Engine(this, t, ownsTransport, store, ownsStore, strat, keySpecs,
           modelTiers, new PoolLimits(configured), s, scheduler == null);
       return new Switchboard(engine);

@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.Candidate;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.RouterEvent;

@@ -3,6 +3,7 @@ package dev.switchboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.Fixtures.Events;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -8,6 +8,7 @@ import dev.switchboard.admission.AdmissionRejectedException;
 import dev.switchboard.admission.AdmissionStats;
 import dev.switchboard.admission.Priority;
 import dev.switchboard.admission.TenantPolicy;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.ProviderResponse;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;

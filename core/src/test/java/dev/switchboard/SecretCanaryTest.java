@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.Fixtures.Events;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.spi.TransportException;
 import dev.switchboard.testkit.FakeTicker;

@@ -2,6 +2,7 @@ package dev.switchboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.Outcome;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.Fixtures.Events;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BudgetLevels;
 import dev.switchboard.spi.MessageRequest;

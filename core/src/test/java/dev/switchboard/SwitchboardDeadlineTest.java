@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.Fixtures.Events;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.Outcome;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.testkit.FakeTicker;

@@ -3,6 +3,7 @@ package dev.switchboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.Outcome;
 import dev.switchboard.spi.RouterEvent;

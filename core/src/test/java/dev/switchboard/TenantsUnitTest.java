@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.Fixtures.Events;
 import dev.switchboard.cache.CachePolicy;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.spi.Usage;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.Fixtures.Events;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.BreakerConfig;
 import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.Outcome;

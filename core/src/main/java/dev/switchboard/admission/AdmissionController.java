@@ -1,6 +1,7 @@
 package dev.switchboard.admission;
 
 import dev.switchboard.admission.AdmissionRejectedException.Reason;
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.spi.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;

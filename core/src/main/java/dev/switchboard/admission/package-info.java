@@ -9,6 +9,6 @@
  * and release it exactly once when the call ends. A call that cannot be admitted fails with an
  * {@link dev.switchboard.admission.AdmissionRejectedException} whose reason says why. Tenants are
  * configured with {@link dev.switchboard.admission.TenantPolicy}; timed wake-ups run on a
- * {@link dev.switchboard.admission.Scheduler}, which tests replace by a fake driven by a fake ticker.
+ * {@link dev.switchboard.schedule.Scheduler}, which tests replace by a fake driven by a fake ticker.
  */
 package dev.switchboard.admission;

@@ -31,12 +31,18 @@ public final class HeuristicTokenEstimator implements TokenEstimator {
   public long estimateInputTokens(MessageRequest request) {
     long chars = 0;
     long fixed = PER_REQUEST;
-    for (ContentBlock b : request.system()) {
-      chars += b.text().length();
+    // indexed loops: the request's lists are immutable random-access lists, and no iterator is
+    // allocated per call
+    List<ContentBlock> system = request.system();
+    for (int i = 0; i < system.size(); i++) {
+      chars += system.get(i).text().length();
     }
-    for (Message m : request.messages()) {
+    List<Message> messages = request.messages();
+    for (int i = 0; i < messages.size(); i++) {
       fixed += PER_MESSAGE;
-      for (ContentBlock b : m.content()) {
+      List<ContentBlock> content = messages.get(i).content();
+      for (int j = 0; j < content.size(); j++) {
+        ContentBlock b = content.get(j);
         if (b.type().equals("image") || b.type().equals("document")) {
           fixed += PER_MEDIA_BLOCK;
         } else {

@@ -215,27 +215,7 @@ public final class CacheKeys {
   }
 
   private static void writeString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || Character.isSurrogate(c)) {
-            // surrogates too: a lone one would otherwise turn into '?' in UTF-8 and collide
-            sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
-                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    JsonQuote.append(sb, s, JsonQuote.Escape.CONTROLS_AND_SURROGATES);
   }
 
   private static String sha256Hex(String text) {

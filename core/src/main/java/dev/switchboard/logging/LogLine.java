@@ -1,5 +1,6 @@
 package dev.switchboard.logging;
 
+import dev.switchboard.cache.JsonQuote;
 import java.time.Duration;
 
 /**
@@ -115,30 +116,7 @@ final class LogLine {
       sb.append(value);
       return;
     }
-    sb.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (mustEscape(c)) {
-            sb.append("\\u");
-            String hex = Integer.toHexString(c);
-            for (int pad = hex.length(); pad < 4; pad++) {
-              sb.append('0');
-            }
-            sb.append(hex);
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    JsonQuote.append(sb, value, JsonQuote.Escape.UNICODE_CONTROLS);
   }
 
   /** Returns {@code value} with every {@code sk-ant-} token replaced by {@link #MASK}. */
@@ -193,9 +171,4 @@ final class LogLine {
     return true;
   }
 
-  private static boolean mustEscape(char c) {
-    int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.FORMAT
-        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-  }
 }

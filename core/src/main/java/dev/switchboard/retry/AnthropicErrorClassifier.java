@@ -32,6 +32,8 @@ public final class AnthropicErrorClassifier implements ErrorClassifier {
   public static final AnthropicErrorClassifier INSTANCE = new AnthropicErrorClassifier();
 
   private static final int MAX_MESSAGE = 160;
+  /** The verdict of every 2xx (immutable, shared). */
+  private static final Verdict SUCCESS = new Verdict(Outcome.SUCCESS, false, "ok");
 
   private AnthropicErrorClassifier() {}
 
@@ -40,7 +42,7 @@ public final class AnthropicErrorClassifier implements ErrorClassifier {
   public Verdict classify(ProviderResponse response) {
     int status = response.status();
     if (response.isSuccess()) {
-      return new Verdict(Outcome.SUCCESS, false, "ok");
+      return SUCCESS;
     }
     ApiError error = response.error().orElse(ApiError.of("unknown", ""));
     String message = error.message().toLowerCase(Locale.ROOT);

@@ -35,7 +35,8 @@ final class LocalBreakerStore implements BreakerStore {
   /** How long an unused breaker is kept. */
   static final Duration IDLE_EXPIRY = Duration.ofMinutes(10);
 
-  private static final BreakerPermit CLOSED_PERMIT =
+  /** The permit of every call a CLOSED breaker lets through (immutable, shared). */
+  static final BreakerPermit CLOSED_PERMIT =
       new BreakerPermit(true, false, BreakerState.CLOSED, BreakerState.CLOSED, Duration.ZERO);
   private static final BreakerPermit PROBE =
       new BreakerPermit(true, true, BreakerState.HALF_OPEN, BreakerState.HALF_OPEN, Duration.ZERO);
@@ -69,7 +70,10 @@ final class LocalBreakerStore implements BreakerStore {
   public BreakerPermit tryAcquire(String name, BreakerConfig config) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
-    Breaker b = breakers.get(name, k -> new Breaker(config));
+    Breaker b = breakers.getIfPresent(name);
+    if (b == null) {
+      b = breakers.get(name, k -> new Breaker(config));
+    }
     BreakerPermit permit;
     synchronized (b) {
       permit = b.acquire(config, ticker.read());

@@ -1,5 +1,6 @@
 package dev.switchboard.stream;
 
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.spi.ApiError;
 import dev.switchboard.spi.MessageResponse;
 import dev.switchboard.spi.ProviderResponse;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  *       {@code error} events are never passed downstream.
  *   <li><b>Watchdogs.</b> First byte, first token and idle gap (with its ping allowance), see
  *       {@link StreamTimeouts}, all capped by the deadline, measured on the injected {@link Ticker}
- *       and woken by the injected {@link StreamScheduler}. On expiry the {@link StreamCall} is
+ *       and woken by the injected {@link Scheduler}. On expiry the {@link StreamCall} is
  *       cancelled (closing the connection) and the outcome is {@link StreamOutcome.Kind#TIMEOUT}
  *       with a {@link StreamTimeoutException} naming the phase.
  *   <li><b>Usage.</b> Each rise of the cumulative usage ({@code message_start},
@@ -69,7 +70,7 @@ public final class StreamGate implements StreamListener {
   }
 
   private final Ticker ticker;
-  private final StreamScheduler scheduler;
+  private final Scheduler scheduler;
   private final StreamTimeouts timeouts;
   private final boolean hasDeadline;
   private final long deadline;
@@ -84,7 +85,7 @@ public final class StreamGate implements StreamListener {
   private boolean committed;
   private boolean cancelOnAttach;
   private StreamCall call;
-  private StreamScheduler.Cancellable timer;
+  private Scheduler.Cancellable timer;
   private long timerDue;
   private long startNanos;
   private long headersAt = -1;
@@ -109,7 +110,7 @@ public final class StreamGate implements StreamListener {
    *
    * @throws NullPointerException if an argument is null
    */
-  public static Builder builder(Ticker ticker, StreamScheduler scheduler) {
+  public static Builder builder(Ticker ticker, Scheduler scheduler) {
     return new Builder(ticker, scheduler);
   }
 
@@ -437,14 +438,14 @@ public final class StreamGate implements StreamListener {
    */
   public static final class Builder {
     private final Ticker ticker;
-    private final StreamScheduler scheduler;
+    private final Scheduler scheduler;
     private StreamTimeouts timeouts = StreamTimeouts.DEFAULT;
     private long deadline;
     private Consumer<StreamEvent> downstream = e -> { };
     private Observer observer = o -> { };
     private boolean hasDeadline;
 
-    private Builder(Ticker ticker, StreamScheduler scheduler) {
+    private Builder(Ticker ticker, Scheduler scheduler) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }

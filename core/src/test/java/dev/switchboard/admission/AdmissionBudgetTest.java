@@ -3,6 +3,7 @@ package dev.switchboard.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.admission.AdmissionRejectedException.Reason;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,9 @@
 package dev.switchboard.admission;
 
+import dev.switchboard.schedule.FakeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.schedule.Scheduler;
 import dev.switchboard.testkit.FakeTicker;
 import java.util.ArrayList;
 import java.util.List;

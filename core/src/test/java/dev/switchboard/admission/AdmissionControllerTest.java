@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.admission.AdmissionRejectedException.Reason;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.switchboard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;

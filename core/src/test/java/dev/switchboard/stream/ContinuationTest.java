@@ -12,6 +12,7 @@ import static dev.switchboard.stream.Events.toolStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.ContentBlock;
 import dev.switchboard.spi.Message;
 import dev.switchboard.spi.MessageRequest;
@@ -29,7 +30,7 @@ class ContinuationTest {
       .model("claude-opus-4-6").maxTokens(100).addUserMessage("Tell me a story").build();
 
   private final FakeTicker ticker = new FakeTicker();
-  private final FakeStreamScheduler scheduler = new FakeStreamScheduler(ticker);
+  private final FakeScheduler scheduler = new FakeScheduler(ticker);
   private final RecordingHandler handler = new RecordingHandler();
   private final StreamDelivery delivery = StreamDelivery.to(handler, ticker);
 

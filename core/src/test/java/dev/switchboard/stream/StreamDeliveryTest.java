@@ -10,6 +10,7 @@ import static dev.switchboard.stream.Events.textStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.ProviderResponse;
 import dev.switchboard.spi.StreamEvent;
 import dev.switchboard.spi.TransportException;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamDeliveryTest {
   private final FakeTicker ticker = new FakeTicker();
-  private final FakeStreamScheduler scheduler = new FakeStreamScheduler(ticker);
+  private final FakeScheduler scheduler = new FakeScheduler(ticker);
   private final RecordingHandler handler = new RecordingHandler();
   private final StreamDelivery delivery = StreamDelivery.to(handler, ticker);
 

@@ -13,6 +13,7 @@ import static dev.switchboard.stream.Events.toolStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.ApiError;
 import dev.switchboard.spi.ProviderResponse;
 import dev.switchboard.spi.StreamCall;
@@ -36,7 +37,7 @@ class StreamGateTest {
       Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(3));
 
   private final FakeTicker ticker = new FakeTicker();
-  private final FakeStreamScheduler scheduler = new FakeStreamScheduler(ticker);
+  private final FakeScheduler scheduler = new FakeScheduler(ticker);
   private final Recorder rec = new Recorder();
   private ScriptedCall call;
 

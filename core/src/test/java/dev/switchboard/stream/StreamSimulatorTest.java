@@ -3,6 +3,7 @@ package dev.switchboard.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.okhttp.OkHttpTransportProvider;
+import dev.switchboard.schedule.FakeScheduler;
 import dev.switchboard.spi.ApiKey;
 import dev.switchboard.spi.AttemptOptions;
 import dev.switchboard.spi.MessageRequest;
@@ -35,7 +36,7 @@ class StreamSimulatorTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final FakeStreamScheduler scheduler = new FakeStreamScheduler(ticker);
+  private final FakeScheduler scheduler = new FakeScheduler(ticker);
   private final RecordingHandler handler = new RecordingHandler();
   private final StreamDelivery delivery = StreamDelivery.to(handler, ticker);
   private final CompletableFuture<StreamOutcome> outcome = new CompletableFuture<>();

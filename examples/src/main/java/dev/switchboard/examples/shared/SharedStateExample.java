@@ -140,7 +140,8 @@ public final class SharedStateExample {
   /**
    * Returns a router over the three keys that knows the organizations' limits; on {@code store}
    * when not null (the router will not close it), else on its own local state. The deadline is
-   * short (1 s): a call that cannot be served now fails instead of waiting seconds for a refill.
+   * short (3 s, less than one request's refill at this rate): a call that cannot be served now
+   * fails instead of waiting for a refill, and a busy machine still answers the others in time.
    */
   static Switchboard router(URI baseUrl, StateStore store) {
     Switchboard.Builder b = Switchboard.builder();
@@ -149,7 +150,7 @@ public final class SharedStateExample {
     }
     b.model(MODEL, Switchboard.limits(RPM, 10_000_000, 10_000_000))
         .baseUrl(baseUrl.toString())
-        .deadline(Duration.ofSeconds(1));
+        .deadline(Duration.ofSeconds(3));
     if (store != null) {
       b.stateStore(store);
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.admission;
+package dev.switchboard.schedule;
 
 import dev.switchboard.testkit.FakeTicker;
 import java.time.Duration;
@@ -7,16 +7,18 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * A {@link Scheduler} that runs nothing by itself: {@link #advance} moves the fake ticker to each
- * due task in turn and runs it on the calling thread, so timed waits are tested without sleeping.
+ * A {@link Scheduler} for tests that runs nothing by itself: {@link #advance} moves the fake ticker
+ * to each due task in turn and runs it (in due order, then scheduling order), so waits are tested
+ * with no sleeping and no polling. Thread-safe; tasks run on the thread that advances.
  */
-final class FakeScheduler implements Scheduler {
+public final class FakeScheduler implements Scheduler {
   private final FakeTicker ticker;
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
   private final List<Long> delays = new ArrayList<>();
   private long sequence;
 
-  FakeScheduler(FakeTicker ticker) {
+  /** Returns a scheduler whose time is {@code ticker}'s. */
+  public FakeScheduler(FakeTicker ticker) {
     this.ticker = ticker;
   }
 
@@ -33,17 +35,23 @@ final class FakeScheduler implements Scheduler {
   }
 
   /** Returns every delay ever scheduled, in order. */
-  synchronized List<Long> delays() {
+  public synchronized List<Long> delays() {
     return List.copyOf(delays);
   }
 
   /** Returns how many tasks are pending. */
-  synchronized int pending() {
+  public synchronized int pending() {
     return tasks.size();
   }
 
+  /** Returns the delay until the next pending task, or null when none is pending. */
+  public synchronized Duration nextDelay() {
+    Task t = tasks.peek();
+    return t == null ? null : Duration.ofNanos(t.due - ticker.read());
+  }
+
   /** Moves time forward by {@code d}, running every task that falls due on the way, in order. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long end = ticker.read() + d.toNanos();
     while (true) {
       Task next;
@@ -64,18 +72,14 @@ final class FakeScheduler implements Scheduler {
     }
   }
 
-  /** Runs pending tasks, moving time as far as needed, until none is left. */
-  void runAll() {
+  /** Runs pending tasks until none is left, moving time as far as needed. */
+  public void runAll() {
     for (int i = 0; i < 1_000_000; i++) {
-      Long due;
-      synchronized (this) {
-        Task t = tasks.peek();
-        due = t == null ? null : t.due;
-      }
-      if (due == null) {
+      Duration next = nextDelay();
+      if (next == null) {
         return;
       }
-      advance(Duration.ofNanos(Math.max(0, due - ticker.read())));
+      advance(next.isNegative() ? Duration.ZERO : next);
     }
     throw new AssertionError("scheduler did not drain");
   }

@@ -1,4 +1,4 @@
-package dev.switchboard.admission;
+package dev.switchboard.schedule;
 
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,12 +8,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the admission controller's timed wake-ups (a queued call's deadline, a tenant's token
- * refill) without holding a thread per waiting call. Production uses {@link #of} over a
- * {@link ScheduledExecutorService} or {@link #shared()}; tests pass a fake driven by a fake ticker.
+ * Runs the router's timed wake-ups without holding a thread per waiting call: budget refills,
+ * cooldown ends, backoffs and attempt timeouts of calls, stream watchdogs, and the admission
+ * controller's queue deadlines and token refills. The one scheduling abstraction of core.
+ * Production uses {@link #of} over a {@link ScheduledExecutorService} or {@link #shared()}; tests
+ * pass a fake that runs due tasks when a fake ticker is advanced, so no test sleeps.
  *
  * <p>Implementations must be thread-safe and must never run a task on the thread that calls
- * {@link #schedule} (the controller schedules while holding its lock).
+ * {@link #schedule} (callers schedule while holding their locks).
  */
 @FunctionalInterface
 public interface Scheduler {
@@ -56,8 +58,9 @@ public interface Scheduler {
   }
 
   /**
-   * Returns the process-wide default: one lazily started daemon thread named
-   * {@code switchboard-admission-timer}, which never needs shutting down. Tasks must be short.
+   * Returns the process-wide default of the admission controller: one lazily started daemon
+   * thread named {@code switchboard-admission-timer}, which never needs shutting down. Tasks must
+   * be short.
    */
   static Scheduler shared() {
     return SharedScheduler.INSTANCE;
