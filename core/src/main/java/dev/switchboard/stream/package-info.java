@@ -14,29 +14,13 @@
  * {@link dev.switchboard.stream.Continuation} optionally finishes an interrupted answer on another
  * route; {@link dev.switchboard.stream.StreamAssembler} turns events into a message.
  *
- * <p>The router's loop, in short:
- *
- * <pre>{@code
- * StreamDelivery delivery = StreamDelivery.to(handler, ticker);
- * // for each attempt (route chosen as for send):
- * Consumer<StreamEvent> down = continuation == null ? delivery::deliver
- *     : continuation.stitch(delivery::deliver);
- * StreamGate gate = StreamGate.builder(ticker, scheduler).timeouts(t).deadline(deadline)
- *     .downstream(down).observer(observer).build();
- * delivery.attach(gate);
- * gate.start(l -> transport.stream(key, request, options, l));
- * // observer.onOutcome(o):
- * //   COMPLETE                      -> delivery.complete(continuation != null)
- * //   CANCELLED, HANDLER_FAILED     -> delivery.fail(o.cause()) (no-op after a caller cancel)
- * //   !delivery.hasContent()        -> classify, next route (invisible failover)
- * //   continue enabled && Continuation.isPossible(original, delivery)
- * //                                 -> continuation = Continuation.of(original, delivery); next route
- * //   otherwise                     -> delivery.interrupt(o)
- * }</pre>
- *
- * <p>Budgets: settle from {@link dev.switchboard.stream.StreamGate.Observer#onUsage} increments as
- * they arrive; on any outcome other than {@code COMPLETE} release what the reservation did not use
- * ({@link dev.switchboard.stream.StreamOutcome#usage()} is what was reported). Statistics for the
- * listener: {@link dev.switchboard.stream.StreamDelivery#stats()}.
+ * <p>{@code Switchboard.stream(request, options, handler)} uses them in its call loop (see
+ * {@code docs/architecture.md}, "Streaming"): one gate per attempt, started outside the call's
+ * lock; an outcome before content is an ordinary failed attempt (invisible failover), one after
+ * content ends the call with a {@link dev.switchboard.stream.StreamInterruptedException} or, with
+ * continuation on, sends {@link dev.switchboard.stream.Continuation#request()} to the next route and
+ * stitches its events into the same delivery. Budgets follow
+ * {@link dev.switchboard.stream.StreamGate.Observer#onUsage}; statistics come from
+ * {@link dev.switchboard.stream.StreamDelivery#stats()}.
  */
 package dev.switchboard.stream;
