@@ -132,6 +132,7 @@ final class RedisRouting implements AutoCloseable {
     }
     switch (status) {
       case 0:
+        view.spent(claim.pool(), claim.demand());
         return RouteGrant.granted(permits, transitions);
       case 1: {
         String scope = claim.disabledScopes().get(index - 1);
@@ -152,6 +153,7 @@ final class RedisRouting implements AutoCloseable {
         return RouteGrant.refused(RouteGrant.Status.BREAKER_OPEN, name, nanos, transitions);
       }
       case 4:
+        view.exhausted(claim.pool());
         return RouteGrant.budgetShort(BudgetGrant.refused(wait < 0 ? Long.MAX_VALUE : wait,
             DIMENSIONS[(int) detail - 1]), transitions);
       default:

@@ -5,6 +5,7 @@ import dev.switchboard.spi.BreakerState;
 import dev.switchboard.spi.BucketLimits;
 import dev.switchboard.spi.BudgetLevels;
 import dev.switchboard.spi.BudgetStore;
+import dev.switchboard.spi.Demand;
 import dev.switchboard.spi.RoutingView;
 import dev.switchboard.spi.Ticker;
 import java.util.ArrayList;
@@ -63,6 +64,24 @@ final class RoutingSnapshot implements RoutingView {
   void serveLevels(BudgetStore store, long ttlNanos) {
     this.budgets = store;
     this.levelsTtl = ttlNanos;
+  }
+
+  /**
+   * Takes a granted claim's demand off the levels kept for {@code pool}, so a strategy weighing
+   * headroom sees this router's own spending at once rather than at the next read.
+   */
+  void spent(String pool, Demand demand) {
+    levels.computeIfPresent(pool, (p, known) -> {
+      BudgetLevels l = known.levels;
+      return new Levels(new BudgetLevels(l.limits(), l.requests() - demand.requests(),
+          l.inputTokens() - demand.inputTokens(), l.outputTokens() - demand.outputTokens()),
+          known.readAt);
+    });
+  }
+
+  /** Forgets the levels kept for {@code pool} after a claim found it short: the next read is fresh. */
+  void exhausted(String pool) {
+    levels.remove(pool);
   }
 
   @Override
