@@ -398,4 +398,35 @@ class SwitchboardStreamTest {
     assertThat(handler.events).isEmpty();
     assertThat(streamFinished().outcome()).isEqualTo(RouterEvent.StreamEnd.FAILED);
   }
+
+  // ------------------------------------------------------------------ secrets
+
+  @Test
+  void secrets_neverAppearInAStreamsEventsExceptionsResultsOrLogs() throws Exception {
+    sim.setKeyState("k1", Simulator.KeyState.REVOKED);
+    sim.faults().add(Fault.streamError(2).times(1));
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream originalErr = System.err;
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    try {
+      Throwable t = failureOf(stream(router(sim, events)));
+      java.io.StringWriter trace = new java.io.StringWriter();
+      t.printStackTrace(new java.io.PrintWriter(trace));
+      seen.append(trace).append('\n');
+      events.all.forEach(e -> seen.append(e).append('\n'));
+      handler.errors.forEach(e -> seen.append(e).append('\n'));
+      seen.append(router.snapshot()).append('\n').append(router);
+    } finally {
+      System.setErr(originalErr);
+    }
+    seen.append(log.toString(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(events.of(RouterEvent.KeyDisabled.class)).singleElement()
+        .satisfies(k -> assertThat(k.keyAlias()).isEqualTo("k1"));
+    assertThat(seen.toString()).contains("k1").contains("StreamInterruptedException");
+    for (String[] k : KEYS) {
+      assertThat(seen.toString()).doesNotContain(k[1]);
+    }
+  }
 }
