@@ -11,6 +11,7 @@ import dev.switchboard.spi.Providers;
 import dev.switchboard.spi.StateStore;
 import dev.switchboard.spi.StateStoreConfig;
 import dev.switchboard.spi.StateStoreProvider;
+import dev.switchboard.stream.RecordingHandler;
 import dev.switchboard.stream.StreamInterruptedException;
 import dev.switchboard.testkit.FakeTicker;
 import dev.switchboard.testkit.Fault;
@@ -68,13 +69,13 @@ class StreamLoadTest {
           .backoff(Duration.ofMillis(1), Duration.ofMillis(20))
           .streamTimeouts(SwitchboardStreamTest.TIMEOUTS);
 
-      List<StreamRecorder> handlers = new ArrayList<>();
+      List<RecordingHandler> handlers = new ArrayList<>();
       List<CompletableFuture<RoutedResponse>> futures = new ArrayList<>();
       long[] started = new long[STREAMS];
       long[] ended = new long[STREAMS];
       try (Switchboard router = b.build()) {
         for (int i = 0; i < STREAMS; i++) {
-          StreamRecorder h = new StreamRecorder();
+          RecordingHandler h = new RecordingHandler();
           handlers.add(h);
           started[i] = System.nanoTime();
           int n = i;
@@ -89,7 +90,7 @@ class StreamLoadTest {
         int completed = 0;
         int interrupted = 0;
         for (int i = 0; i < STREAMS; i++) {
-          StreamRecorder h = handlers.get(i);
+          RecordingHandler h = handlers.get(i);
           CompletableFuture<RoutedResponse> f = futures.get(i);
           assertThat(h.terminals()).as("stream %d: terminal calls", i).isEqualTo(1);
           assertThat(ended[i] - started[i]).as("stream %d: ended by its deadline", i)

@@ -8,6 +8,7 @@ import dev.switchboard.spi.MessageRequest;
 import dev.switchboard.spi.Outcome;
 import dev.switchboard.spi.RouterEvent;
 import dev.switchboard.spi.TransportException;
+import dev.switchboard.stream.RecordingHandler;
 import dev.switchboard.stream.StreamInterruptedException;
 import dev.switchboard.stream.StreamTimeoutException;
 import dev.switchboard.stream.StreamTimeouts;
@@ -45,7 +46,7 @@ class SwitchboardStreamTest {
   private static final long WAIT_SECONDS = 20;
 
   private final Fixtures.Events events = new Fixtures.Events();
-  private final StreamRecorder handler = new StreamRecorder();
+  private final RecordingHandler handler = new RecordingHandler();
   private Simulator sim;
   private Switchboard router;
 
@@ -366,7 +367,7 @@ class SwitchboardStreamTest {
   void handlerThatThrows_endsTheStreamWithItsExceptionAndClosesTheCall() throws Exception {
     sim.faults().add(Fault.streamStall(1, Duration.ofSeconds(30), false).times(1));
     IllegalStateException boom = new IllegalStateException("the caller's handler broke");
-    StreamRecorder throwing = new StreamRecorder() {
+    RecordingHandler throwing = new RecordingHandler() {
       @Override
       public void onEvent(dev.switchboard.spi.StreamEvent event) {
         super.onEvent(event);

@@ -427,7 +427,7 @@ public final class FaultsMain {
       PrintStream log, Sink sink, int count, AtomicLong redisDownNanos) throws InterruptedException {
     World world = new World();
     List<Throwable> scriptErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("faults-script"));
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(GoodputMain.daemon("faults-script"));
     long interval = Math.round(1e9 / o.rate());
     long t0 = System.nanoTime();
     java.time.Instant wallStart = java.time.Instant.now();
@@ -475,28 +475,7 @@ public final class FaultsMain {
    */
   private static void primeSharedThreads(Options o) throws InterruptedException {
     try (Simulator sim = Simulator.builder().preset().recordBodies(false).start();
-        Switchboard router = routerBuilder(sim, o, RouterListener.NONE).build()) {
-      Driven driven = new Driven() {
-        @Override
-        public void call(long index, long start, boolean eligible, Sink sink) {
-          routerCall(router, start, eligible, sink);
-        }
-
-        @Override
-        public List<Switchboard> routers() {
-          return List.of(router);
-        }
-
-        @Override
-        public Long revokedReports() {
-          return null;
-        }
-
-        @Override
-        public void close() {
-          router.close();
-        }
-      };
+        Driven driven = localRouter(sim, o)) {
       warmUp(driven, "primer");
     }
   }
@@ -860,7 +839,7 @@ public final class FaultsMain {
    */
   private static Driven loop(Simulator sim) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    ExecutorService pool = Executors.newCachedThreadPool(daemon("loop-caller"));
+    ExecutorService pool = Executors.newCachedThreadPool(GoodputMain.daemon("loop-caller"));
     return new Driven() {
       @Override
       public void call(long index, long start, boolean eligible, Sink sink) {
@@ -879,7 +858,7 @@ public final class FaultsMain {
                 failure = "http " + r.statusCode();
                 break;
               }
-              long seconds = r.headers().firstValue("retry-after").map(FaultsMain::seconds).orElse(1L);
+              long seconds = r.headers().firstValue("retry-after").map(GoodputMain::seconds).orElse(1L);
               Thread.sleep(seconds * 1000);
             }
           } catch (IOException e) {
@@ -906,22 +885,6 @@ public final class FaultsMain {
       public void close() {
         pool.shutdownNow();
       }
-    };
-  }
-
-  private static long seconds(String retryAfter) {
-    try {
-      return Math.max(0, Long.parseLong(retryAfter.trim()));
-    } catch (NumberFormatException e) {
-      return 1;
-    }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
     };
   }
 }

@@ -408,7 +408,8 @@ public final class GoodputMain {
     };
   }
 
-  private static long seconds(String retryAfter) {
+  /** Returns a {@code retry-after} header's whole seconds, 1 when unreadable. */
+  static long seconds(String retryAfter) {
     try {
       return Math.max(0, Long.parseLong(retryAfter.trim()));
     } catch (NumberFormatException e) {
@@ -416,7 +417,8 @@ public final class GoodputMain {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  /** Returns a factory of daemon threads named {@code name}. */
+  static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-/** A {@link StreamHandler} that records every call; thread-safe. */
-final class RecordingHandler implements StreamHandler {
-  final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-  final List<StreamResult> completions = new CopyOnWriteArrayList<>();
-  final List<Throwable> errors = new CopyOnWriteArrayList<>();
-  final CountDownLatch ended = new CountDownLatch(1);
-  final CountDownLatch firstContent = new CountDownLatch(1);
+/** A {@link StreamHandler} that records every call; thread-safe. Shared by the router's stream tests. */
+public class RecordingHandler implements StreamHandler {
+  public final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+  public final List<StreamResult> completions = new CopyOnWriteArrayList<>();
+  public final List<Throwable> errors = new CopyOnWriteArrayList<>();
+  public final CountDownLatch ended = new CountDownLatch(1);
+  public final CountDownLatch firstContent = new CountDownLatch(1);
 
   @Override
   public void onEvent(StreamEvent event) {
@@ -33,15 +33,15 @@ final class RecordingHandler implements StreamHandler {
     ended.countDown();
   }
 
-  int terminals() {
+  public int terminals() {
     return completions.size() + errors.size();
   }
 
-  List<String> names() {
+  public List<String> names() {
     return events.stream().map(StreamEvent::name).toList();
   }
 
-  String text() {
+  public String text() {
     StringBuilder sb = new StringBuilder();
     for (StreamEvent e : events) {
       if (e instanceof StreamEvent.ContentBlockDelta d && d.deltaType().equals("text_delta")) {
@@ -49,5 +49,10 @@ final class RecordingHandler implements StreamHandler {
       }
     }
     return sb.toString();
+  }
+
+  /** Returns how many events named {@code name} arrived. */
+  public long count(String name) {
+    return events.stream().filter(e -> e.name().equals(name)).count();
   }
 }
